@@ -1,0 +1,1 @@
+"""The process: configuration, CLI, assembly (polling / webhook), middlewares, outbox sender."""

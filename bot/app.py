@@ -1,0 +1,137 @@
+"""Assembly: everything is built here, in functions; nothing at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers
+from bot import middlewares
+from bot.config import TELEGRAM_API, Settings
+from bot.i18n import build_i18n
+from bot.sender import OutboxSender, SenderSettings
+from models.db import create_engine, session_factory
+from scheduler.jobs import JobContext
+from scheduler.setup import build_scheduler
+from services.clock import Clock, utc_now
+from services.policy import Policy
+
+log = logging.getLogger("courtyard")
+
+
+def build_bot(token: str, api_url: str = TELEGRAM_API) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url.rstrip(
+        "/") != TELEGRAM_API else AiohttpSession()
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_storage(redis_url: str | None) -> BaseStorage:
+    if redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    policy: Policy,
+    clock: Clock = utc_now,
+    after_commit: Callable[[], None] = lambda: None,
+    storage: BaseStorage | None = None,
+    bot_username: str | None = None,
+) -> Dispatcher:
+    dispatcher = Dispatcher(storage=storage or MemoryStorage())
+    dispatcher["clock"] = clock
+    dispatcher["policy"] = policy
+    dispatcher["bot_username"] = bot_username
+    middlewares.install(dispatcher, sessions=sessions, clock=clock, i18n=i18n,
+                        after_commit=after_commit)
+    dispatcher.include_routers(*handlers.routers())
+    return dispatcher
+
+
+@dataclass
+class Runtime:
+    """The running pieces of one bot process."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    bot: Bot
+    dispatcher: Dispatcher
+    sender: OutboxSender
+    jobs: JobContext
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) -> Runtime:
+    policy = settings.policy()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    i18n = build_i18n(settings.default_locale)
+    bot = build_bot(token, settings.telegram_api_url)
+    me = await bot.get_me()
+    username = settings.bot_username or me.username
+    sender = OutboxSender(bot, sessions, i18n, policy, clock=clock, bot_username=username,
+                          settings=SenderSettings(per_second=settings.send_rate_per_second))
+    dispatcher = build_dispatcher(sessions=sessions, i18n=i18n, policy=policy, clock=clock,
+                                  after_commit=sender.notify,
+                                  storage=build_storage(settings.redis_url),
+                                  bot_username=username)
+    jobs = JobContext(sessions=sessions, clock=clock, policy=policy, after_commit=sender.notify)
+    log.info("bot @%s ready (store: %s)", username, engine.url.render_as_string(hide_password=True))
+    return Runtime(settings, engine, sessions, bot, dispatcher, sender, jobs)
+
+
+COMMANDS = {
+    "zh_Hans": [("start", "开始"), ("help", "帮助"), ("menu", "菜单"), ("lang", "语言 / Language")],
+    "en": [("start", "Start"), ("help", "Help"), ("menu", "Menu"), ("lang", "Language / 语言")],
+}
+
+
+async def set_commands(bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS["zh_Hans"]])
+    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS["en"]],
+                              language_code="en")
+
+
+async def run(runtime: Runtime) -> None:
+    """Serve until cancelled: polling by default, the webhook when WEBHOOK_URL is set."""
+    from bot import webhook
+
+    scheduler = build_scheduler(runtime.jobs)
+    scheduler.start()
+    sender_task = asyncio.create_task(runtime.sender.run(), name="outbox-sender")
+    try:
+        try:
+            await set_commands(runtime.bot)
+        except Exception as error:  # a Bot API server without setMyCommands is fine
+            log.warning("could not set commands: %s", error)
+        if runtime.settings.webhook_url:
+            await webhook.serve(runtime)
+        else:
+            await runtime.bot.delete_webhook(drop_pending_updates=False)
+            await runtime.dispatcher.start_polling(runtime.bot, handle_signals=False,
+                                                   close_bot_session=False)
+    finally:
+        scheduler.shutdown(wait=False)
+        sender_task.cancel()
+        await asyncio.gather(sender_task, return_exceptions=True)
+        await runtime.bot.session.close()
+        await runtime.engine.dispose()

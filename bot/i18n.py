@@ -1,0 +1,32 @@
+"""Gettext catalogs: compiled from the .po files with Babel when stale, loaded by aiogram's I18n."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+def compile_catalogs(directory: Path = LOCALES_DIR) -> list[Path]:
+    """Write each messages.mo whose messages.po is newer. Returns the files written."""
+    written = []
+    for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        written.append(mo_path)
+    return written
+
+
+def build_i18n(default_locale: str = "zh_Hans", directory: Path = LOCALES_DIR) -> I18n:
+    compile_catalogs(directory)
+    return I18n(path=directory, default_locale=default_locale, domain=DOMAIN)

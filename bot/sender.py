@@ -1,0 +1,177 @@
+"""The outbox sender: claims due rows, renders them in the recipient's language, sends them
+paced to Telegram's limits, and records the outcome (sent, retry, blocked, failed)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.pacing import Pacer
+from services import outbox, people
+from services.clock import Clock
+from services.policy import Policy
+from views.outbox import RenderContext, Rendered, load_renderers, render
+
+log = logging.getLogger("courtyard.sender")
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    per_second: float = 25.0
+    private_interval: float = 1.0
+    group_per_minute: int = 20
+    batch: int = 50
+    lease: timedelta = timedelta(seconds=120)
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(seconds=10)
+    idle_wait: float = 5.0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        policy: Policy,
+        *,
+        clock: Clock,
+        settings: SenderSettings = SenderSettings(),
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        bot_username: str | None = None,
+    ) -> None:
+        self.bot = bot
+        self.sessions = sessions
+        self.i18n = i18n
+        self.policy = policy
+        self.clock = clock
+        self.settings = settings
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self.pacer = Pacer(per_second=settings.per_second,
+                           private_interval=settings.private_interval,
+                           group_per_minute=settings.group_per_minute)
+        self.context = RenderContext(timezone=policy.timezone, bot_username=bot_username)
+        self.wake = asyncio.Event()
+        load_renderers()
+
+    def notify(self) -> None:
+        """Called after a commit that may have written outbox rows."""
+        self.wake.set()
+
+    async def run(self) -> None:
+        while True:
+            sent = await self.drain_once()
+            if sent:
+                continue
+            await self._idle()
+
+    async def _idle(self) -> None:
+        async with self.sessions() as session:
+            due = await outbox.next_due_at(session)
+        wait = self.settings.idle_wait
+        if due is not None:
+            wait = min(wait, max(0.0, (due - self.clock()).total_seconds()))
+        self.wake.clear()
+        try:
+            await asyncio.wait_for(self.wake.wait(), timeout=max(wait, 0.05))
+        except TimeoutError:
+            pass
+
+    async def drain_once(self) -> int:
+        """Claim one batch and deliver what the limits allow now. Returns rows handled."""
+        async with self.sessions() as session, session.begin():
+            batch = await outbox.claim_due(session, self.clock(), limit=self.settings.batch,
+                                           lease=self.settings.lease)
+        for row in batch:
+            await self._deliver(row)
+        return len(batch)
+
+    async def _deliver(self, row: outbox.Due) -> None:
+        now = self.monotonic()
+        ready = self.pacer.chat_ready_at(row.chat_id, row.is_group, now)
+        if ready - now > 1.5:
+            # this chat is full for a while: let the row wait and serve other chats meanwhile
+            await self._record(outbox.mark_throttled, row.id,
+                               self.clock() + timedelta(seconds=ready - now), "paced")
+            return
+        start = max(ready, self.pacer.global_ready_at(now))
+        if start > now:
+            await self.sleep(start - now)
+        try:
+            rendered = self._render(row)
+        except Exception as error:  # a broken view must not stop the queue
+            log.exception("cannot render outbox row %s (%s)", row.id, row.kind)
+            await self._fail(row, f"render: {error}", final=True)
+            return
+        self.pacer.sent(row.chat_id, row.is_group, self.monotonic())
+        try:
+            message_id = await self._send(row.chat_id, rendered)
+        except TelegramRetryAfter as error:
+            self.pacer.pause(row.chat_id, self.monotonic() + error.retry_after)
+            await self._record(outbox.mark_throttled, row.id,
+                               self.clock() + timedelta(seconds=error.retry_after),
+                               f"429 retry after {error.retry_after}")
+            return
+        except TelegramForbiddenError as error:
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_recipient_blocked(session, row.id, str(error))
+            return
+        except TelegramBadRequest as error:
+            # the request itself is wrong; retrying will not help
+            await self._fail(row, str(error), final=True)
+            return
+        except (TelegramNetworkError, TelegramServerError, OSError, TimeoutError) as error:
+            await self._fail(row, f"{type(error).__name__}: {error}", final=False)
+            return
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_sent(session, row.id, self.clock(), message_id)
+
+    def _render(self, row: outbox.Due) -> Rendered:
+        locale = (people.pick_locale(row.locale, row.language_code, self.policy.default_locale)
+                  if not row.is_group else self.policy.default_locale)
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            return render(row.kind, row.payload, self.context)
+
+    async def _send(self, chat_id: int, rendered: Rendered) -> int | None:
+        if rendered.edit_message_id is not None:
+            result = await self.bot.edit_message_text(
+                chat_id=chat_id, message_id=rendered.edit_message_id, text=rendered.text,
+                reply_markup=rendered.reply_markup)
+            return rendered.edit_message_id if not isinstance(result, Message) else result.message_id
+        if rendered.photo is not None:
+            sent = await self.bot.send_photo(chat_id, rendered.photo, caption=rendered.text,
+                                             reply_markup=rendered.reply_markup)
+        else:
+            sent = await self.bot.send_message(chat_id, rendered.text,
+                                               reply_markup=rendered.reply_markup)
+        return sent.message_id
+
+    async def _record(self, mark: Callable[..., Awaitable[None]], *args: object) -> None:
+        async with self.sessions() as session, session.begin():
+            await mark(session, *args)
+
+    async def _fail(self, row: outbox.Due, error: str, *, final: bool) -> None:
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_attempt_failed(
+                session, row.id, self.clock(), error,
+                max_attempts=1 if final else self.settings.max_attempts,
+                backoff=self.settings.backoff)
+        log.warning("outbox row %s (%s) failed: %s", row.id, row.kind, error)

@@ -1,0 +1,57 @@
+"""The last word: unexpected errors answered kindly, and buttons nobody handles (expired)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+log = logging.getLogger("courtyard.errors")
+
+
+async def on_error(event: ErrorEvent, i18n: I18n | None = None, **data: Any) -> None:
+    update = event.update
+    log.exception("update %s failed: %s", update.update_id, event.exception,
+                  exc_info=event.exception)
+    locale = data.get("locale") or (i18n.default_locale if i18n else "zh_Hans")
+    if i18n is None:
+        return
+    with i18n.context(), i18n.use_locale(locale):
+        text = _("Sorry, something went wrong on our side. Please try again in a moment.")
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text, show_alert=True)
+            elif update.message is not None and update.message.chat.type == "private":
+                await update.message.answer(text)
+        except Exception:  # the apology itself failed (network): the log above has it all
+            log.warning("could not tell user about failed update %s", update.update_id)
+
+
+async def expired_button(query: CallbackQuery) -> None:
+    await query.answer(_("This button has expired. Please start again from the menu."),
+                       show_alert=True)
+
+
+async def not_understood(message: Message) -> None:
+    if message.chat.type != "private":
+        return
+    await message.answer(_("Sorry, I did not understand that. Please use the menu buttons, "
+                           "or send /help."))
+
+
+def build() -> Router:
+    router = Router(name="errors")
+    router.errors()(on_error)
+    return router
+
+
+def build_fallback() -> Router:
+    """Last in line: what no feature took."""
+    router = Router(name="fallback")
+    router.callback_query()(expired_button)
+    router.message()(not_understood)
+    return router

@@ -1,0 +1,97 @@
+"""Group chats: the bot being added or removed, /link to a courtyard, and pointing people to
+the private chat for anything personal."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import GroupKind
+from services import courtyards
+from services.access import Actor, Role, require
+from services.clock import Clock
+from services.errors import Stale
+from views.callbacks import LinkGroup
+from views.text import h
+
+GROUPS = F.chat.type.in_({"group", "supergroup"})
+LINKERS = (Role.GRID_LEADER, Role.ADMIN)
+
+
+async def added(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    group = await courtyards.note_group(session, event.chat.id, event.chat.title or "",
+                                        active=True)
+    if group.courtyard_id is None:
+        await event.answer(_("Hello! A grid leader can bind this group to a courtyard with /link."))
+
+
+async def removed(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    await courtyards.note_group(session, event.chat.id, event.chat.title or "", active=False)
+
+
+async def link(message: Message, session: AsyncSession, actor: Actor) -> None:
+    require(actor, LINKERS)
+    led = await courtyards.courtyards_for(session, actor.courtyards_as(LINKERS))
+    rows = [
+        [InlineKeyboardButton(text=_("%(courtyard)s · residents' group") % {"courtyard": c.name},
+                              callback_data=LinkGroup(c=c.id, kind=GroupKind.RESIDENTS).pack())]
+        for c in led
+    ] + [
+        [InlineKeyboardButton(text=_("%(courtyard)s · staff group") % {"courtyard": c.name},
+                              callback_data=LinkGroup(c=c.id, kind=GroupKind.STAFF).pack())]
+        for c in led
+    ]
+    await message.answer(_("Which courtyard is this group for?"),
+                         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def on_link(query: CallbackQuery, callback_data: LinkGroup, session: AsyncSession,
+                  actor: Actor, clock: Clock) -> None:
+    if not isinstance(query.message, Message) or query.message.chat.type not in (
+            "group", "supergroup"):
+        raise Stale()
+    try:
+        kind = GroupKind(callback_data.kind)
+    except ValueError:
+        raise Stale() from None
+    chat = query.message.chat
+    group = await courtyards.link_group(session, actor, chat_id=chat.id, title=chat.title or "",
+                                        courtyard_id=callback_data.c, kind=kind, now=clock())
+    courtyard = (await courtyards.courtyards_for(session, {callback_data.c}))[0]
+    if kind is GroupKind.RESIDENTS:
+        text = _("✅ This group is now the residents' group of %(courtyard)s.")
+    else:
+        text = _("✅ This group is now the staff group of %(courtyard)s.")
+    await query.message.edit_text(text % {"courtyard": h(courtyard.name)})
+    await query.answer()
+
+
+async def private_please(message: Message, bot_username: str | None) -> None:
+    """Anything personal happens in the private chat; point there with a deep link."""
+    if not bot_username:
+        await message.reply(_("Please write to me in a private chat."))
+        return
+    await message.reply(
+        _("Please continue in a private chat with me."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=_("Open private chat"), url=f"https://t.me/{bot_username}?start=menu")]]))
+
+
+def build() -> Router:
+    """This feature's router; a new one per dispatcher."""
+    router = Router(name="groups")
+    router.my_chat_member(ChatMemberUpdatedFilter(JOIN_TRANSITION), GROUPS)(added)
+    router.my_chat_member(ChatMemberUpdatedFilter(LEAVE_TRANSITION), GROUPS)(removed)
+    router.message(Command("link"), GROUPS)(link)
+    router.callback_query(LinkGroup.filter())(on_link)
+    router.message(GROUPS, F.text.startswith("/"))(private_please)
+    return router

@@ -1,0 +1,63 @@
+"""The main menu, /help by role, /lang, and "My home"."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import homes, people
+from services.access import Actor
+from views import help as help_view
+from views import home as home_view
+from views.callbacks import Language
+from views.menu import HELP, LANGUAGE, MY_HOME, MenuButton, main_menu
+
+
+
+async def show_help(message: Message, actor: Actor) -> None:
+    await message.answer(help_view.text(actor), reply_markup=main_menu(actor))
+
+
+async def show_menu(message: Message, actor: Actor) -> None:
+    await message.answer(_("Menu"), reply_markup=main_menu(actor))
+
+
+async def my_home(message: Message, session: AsyncSession, actor: Actor) -> None:
+    mine = await homes.of(session, actor)
+    await message.answer(home_view.text(mine), reply_markup=main_menu(actor))
+
+
+async def choose_language(message: Message) -> None:
+    await message.answer("请选择语言 / Choose a language", reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[[
+            InlineKeyboardButton(text="中文", callback_data=Language(code="zh_Hans").pack()),
+            InlineKeyboardButton(text="English", callback_data=Language(code="en").pack()),
+        ]]))
+
+
+async def on_language(query: CallbackQuery, callback_data: Language, session: AsyncSession,
+                      actor: Actor, i18n: I18n) -> None:
+    await people.set_locale(session, actor, callback_data.code)
+    with i18n.use_locale(callback_data.code):
+        if isinstance(query.message, Message):
+            await query.message.edit_text(_("Language set: English"))
+            await query.message.answer(_("Menu"), reply_markup=main_menu(actor))
+        await query.answer()
+
+
+def build() -> Router:
+    """This feature's router; a new one per dispatcher."""
+    router = Router(name="menu")
+    router.message.filter(F.chat.type == "private")
+    router.message(Command("help"))(show_help)
+    router.message(MenuButton(HELP))(show_help)
+    router.message(Command("menu"))(show_menu)
+    router.message(MenuButton(MY_HOME))(my_home)
+    router.message(Command("lang"))(choose_language)
+    router.message(MenuButton(LANGUAGE))(choose_language)
+    router.callback_query(Language.filter())(on_language)
+    return router

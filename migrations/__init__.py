@@ -1,0 +1,1 @@
+"""Alembic: one migration history for SQLite and PostgreSQL."""

@@ -1,0 +1,27 @@
+"""The store: typed SQLAlchemy 2 models, one module per aggregate, and the engine/session factory."""
+
+from models.base import Base
+from models.courtyard import Courtyard, GovernanceKind, GroupChat, GroupKind
+from models.event import Event
+from models.household import Household
+from models.outbox import OutboxMessage, OutboxStatus
+from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.update import ProcessedUpdate
+
+__all__ = [
+    "Base",
+    "Courtyard",
+    "Event",
+    "GovernanceKind",
+    "GroupChat",
+    "GroupKind",
+    "Household",
+    "Membership",
+    "MembershipStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ProcessedUpdate",
+    "Relation",
+    "RoleAssignment",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The rules: what may happen, who may do it, and what follows. No Telegram here."""

@@ -1,0 +1,288 @@
+"""Joining a courtyard: choosing a room, asking to belong to it, and a grid leader's answer."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Courtyard, Household, Membership, MembershipStatus, Relation, User
+from services import events, outbox, roles
+from services.access import Actor, Role, require
+from services.errors import DomainError, InvalidInput, N_, NotFound
+from services.policy import Policy
+
+LEADER_ROLES = (Role.GRID_LEADER, Role.ADMIN)
+
+
+class AlreadyRequested(DomainError):
+    message = N_("You have already asked to join %(household)s. A grid leader will answer soon.")
+
+
+class AlreadyMember(DomainError):
+    message = N_("You already belong to %(household)s.")
+
+
+class AlreadyDecided(DomainError):
+    message = N_("This request was already answered (%(status)s).")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort '2' before '10' and '3号楼' before '12号楼'."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+
+
+async def buildings(session: AsyncSession, courtyard_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(Household.building).where(Household.courtyard_id == courtyard_id).distinct()
+    )
+    return sorted(rows, key=natural_key)
+
+
+async def units(session: AsyncSession, courtyard_id: int, building: str) -> list[str]:
+    rows = await session.scalars(
+        select(Household.unit)
+        .where(Household.courtyard_id == courtyard_id, Household.building == building)
+        .distinct()
+    )
+    return sorted(rows, key=natural_key)
+
+
+async def rooms(
+    session: AsyncSession, courtyard_id: int, building: str, unit: str
+) -> list[Household]:
+    rows = await session.scalars(
+        select(Household).where(
+            Household.courtyard_id == courtyard_id,
+            Household.building == building,
+            Household.unit == unit,
+        )
+    )
+    return sorted(rows, key=lambda h: natural_key(h.room))
+
+
+async def household(session: AsyncSession, household_id: int) -> Household:
+    found = await session.get(Household, household_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    membership_id: int
+    courtyard_name: str
+    household_label: str
+    relation: Relation
+    leaders_notified: int
+
+
+async def request(
+    session: AsyncSession,
+    actor: Actor,
+    household_id: int,
+    relation: Relation,
+    now: datetime,
+    policy: Policy,
+) -> JoinRequest:
+    home = await household(session, household_id)
+    courtyard = await session.get(Courtyard, home.courtyard_id)
+    assert courtyard is not None
+    mine = await session.scalars(
+        select(Membership).where(
+            Membership.user_id == actor.user_id,
+            Membership.household_id == household_id,
+            Membership.status.in_([MembershipStatus.PENDING, MembershipStatus.APPROVED]),
+        )
+    )
+    for existing in mine:
+        if existing.status is MembershipStatus.APPROVED:
+            raise AlreadyMember(household=home.label())
+        raise AlreadyRequested(household=home.label())
+    membership = Membership(user_id=actor.user_id, household_id=household_id, relation=relation,
+                            status=MembershipStatus.PENDING, requested_at=now,
+                            channel=actor.channel)
+    session.add(membership)
+    await session.flush()
+    events.record(session, at=now, actor=actor, subject_type="membership",
+                  subject_id=membership.id, action="requested", courtyard_id=courtyard.id,
+                  to_state=MembershipStatus.PENDING.value)
+    leaders = await roles.holders(session, Role.GRID_LEADER, courtyard.id)
+    if not leaders:  # nobody leads this courtyard yet: the service center decides
+        leaders = await roles.holders(session, Role.ADMIN, courtyard.id)
+    payload = {
+        "membership_id": membership.id,
+        "courtyard": courtyard.name,
+        "household": home.label(),
+        "area_centi_m2": home.area_centi_m2,
+        "owner_name": home.owner_name,
+        "relation": relation.value,
+        "name": actor.name,
+    }
+    for leader in leaders:
+        await outbox.enqueue(session, kind="membership.requested", payload=payload,
+                             dedupe_key=f"membership-requested:{membership.id}:{leader}",
+                             now=now, user_id=leader, quiet=policy)
+    return JoinRequest(membership.id, courtyard.name, home.label(), relation, len(leaders))
+
+
+@dataclass(frozen=True)
+class Decision:
+    membership_id: int
+    approved: bool
+    person: str
+    household_label: str
+    courtyard_name: str
+
+
+async def decide(
+    session: AsyncSession, actor: Actor, membership_id: int, approve: bool, now: datetime
+) -> Decision:
+    membership = await session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound()
+    home = await household(session, membership.household_id)
+    require(actor, LEADER_ROLES, home.courtyard_id)
+    if membership.status is not MembershipStatus.PENDING:
+        raise AlreadyDecided(status=membership.status.value)
+    courtyard = await session.get(Courtyard, home.courtyard_id)
+    person = await session.get(User, membership.user_id)
+    assert courtyard is not None and person is not None
+    before = membership.status
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    membership.decided_by = actor.user_id
+    membership.decided_at = now
+    events.record(session, at=now, actor=actor, subject_type="membership",
+                  subject_id=membership.id, action="approved" if approve else "rejected",
+                  courtyard_id=courtyard.id, from_state=before.value,
+                  to_state=membership.status.value)
+    kind = "membership.approved" if approve else "membership.rejected"
+    await outbox.enqueue(session, kind=kind,
+                         payload={"courtyard": courtyard.name, "household": home.label(),
+                                  "leader": actor.name},
+                         dedupe_key=f"{kind}:{membership.id}", now=now, user_id=person.id)
+    return Decision(membership.id, approve, person.name, home.label(), courtyard.name)
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    membership_id: int
+    courtyard_name: str
+    household_label: str
+    person: str
+    relation: Relation
+    requested_at: datetime
+
+
+async def pending(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    older_than: datetime | None = None,
+) -> list[PendingRequest]:
+    """Pending requests in the courtyards this leader leads, oldest first."""
+    require(actor, LEADER_ROLES)
+    courtyard_ids = actor.courtyards_as(LEADER_ROLES)
+    query = (
+        select(Membership, Household, Courtyard.name, User.name)
+        .join(Household, Household.id == Membership.household_id)
+        .join(Courtyard, Courtyard.id == Household.courtyard_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.status == MembershipStatus.PENDING)
+        .order_by(Membership.requested_at, Membership.id)
+    )
+    if courtyard_ids is not None:
+        query = query.where(Household.courtyard_id.in_(courtyard_ids))
+    if older_than is not None:
+        query = query.where(Membership.requested_at <= older_than)
+    rows = await session.execute(query)
+    return [
+        PendingRequest(m.id, cname, h.label(), uname, m.relation, m.requested_at)
+        for m, h, cname, uname in rows.all()
+    ]
+
+
+async def register(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    household_id: int,
+    name: str,
+    relation: Relation,
+    telegram_id: int | None,
+    now: datetime,
+) -> Membership:
+    """A grid leader registers a neighbour directly: approved at once, decided by the leader."""
+    home = await household(session, household_id)
+    require(actor, LEADER_ROLES, home.courtyard_id)
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(N_("Please give a name of 1 to 100 characters."))
+    person: User | None = None
+    if telegram_id is not None:
+        person = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    if person is None:
+        person = User(telegram_id=telegram_id, name=name, created_at=now)
+        session.add(person)
+        await session.flush()
+    existing = await session.scalar(
+        select(Membership).where(
+            Membership.user_id == person.id,
+            Membership.household_id == household_id,
+            Membership.status.in_([MembershipStatus.PENDING, MembershipStatus.APPROVED]),
+        )
+    )
+    if existing is not None and existing.status is MembershipStatus.APPROVED:
+        raise AlreadyMember(household=home.label())
+    membership = existing or Membership(user_id=person.id, household_id=household_id,
+                                        relation=relation, requested_at=now)
+    membership.status = MembershipStatus.APPROVED
+    membership.relation = relation
+    membership.decided_by = actor.user_id
+    membership.decided_at = now
+    membership.channel = "grid_leader"
+    session.add(membership)
+    await session.flush()
+    events.record(session, at=now, actor=actor, subject_type="membership",
+                  subject_id=membership.id, action="registered_by_leader",
+                  courtyard_id=home.courtyard_id, to_state=MembershipStatus.APPROVED.value,
+                  channel="grid_leader")
+    courtyard = await session.get(Courtyard, home.courtyard_id)
+    assert courtyard is not None
+    await outbox.enqueue(session, kind="membership.registered",
+                         payload={"courtyard": courtyard.name, "household": home.label(),
+                                  "leader": actor.name},
+                         dedupe_key=f"membership-registered:{membership.id}", now=now,
+                         user_id=person.id)
+    return membership
+
+
+async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -> int:
+    """Tell each grid leader, once a day, of requests waiting more than a day. Returns rows written."""
+    cutoff = now - timedelta(days=1)
+    rows = await session.execute(
+        select(Membership.id, Household.courtyard_id, Courtyard.name, Membership.requested_at)
+        .join(Household, Household.id == Membership.household_id)
+        .join(Courtyard, Courtyard.id == Household.courtyard_id)
+        .where(Membership.status == MembershipStatus.PENDING, Membership.requested_at <= cutoff)
+    )
+    per_courtyard: dict[tuple[int, str], list[datetime]] = defaultdict(list)
+    for _id, courtyard_id, courtyard_name, requested_at in rows.all():
+        per_courtyard[(courtyard_id, courtyard_name)].append(requested_at)
+    per_leader: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for (courtyard_id, courtyard_name), times in sorted(per_courtyard.items()):
+        for leader in await roles.holders(session, Role.GRID_LEADER, courtyard_id):
+            per_leader[leader].append({"courtyard": courtyard_name, "count": len(times),
+                                       "oldest": min(times).isoformat()})
+    day = policy.local(now).date().isoformat()
+    written = 0
+    for leader, items in per_leader.items():
+        if await outbox.enqueue(session, kind="membership.digest", payload={"items": items},
+                                dedupe_key=f"pending-digest:{leader}:{day}", now=now,
+                                user_id=leader, quiet=policy):
+            written += 1
+    return written

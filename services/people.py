@@ -1,0 +1,93 @@
+"""People: finding or creating a user for a Telegram account, their locale, and their actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Household, Membership, MembershipStatus, RoleAssignment, User
+from services.access import Actor, Grant, Role
+from services.errors import InvalidInput, N_
+
+SUPPORTED_LOCALES = ("zh_Hans", "en")
+
+
+@dataclass(frozen=True)
+class TelegramProfile:
+    telegram_id: int
+    name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def ensure_user(session: AsyncSession, profile: TelegramProfile, now: datetime) -> User:
+    user = await session.scalar(select(User).where(User.telegram_id == profile.telegram_id))
+    if user is None:
+        user = User(
+            telegram_id=profile.telegram_id,
+            name=profile.name,
+            username=profile.username,
+            language_code=profile.language_code,
+            created_at=now,
+        )
+        session.add(user)
+        await session.flush()
+        return user
+    # keep what Telegram tells us fresh, and a person who writes again has unblocked us
+    user.name = profile.name or user.name
+    user.username = profile.username
+    user.language_code = profile.language_code or user.language_code
+    user.blocked = False
+    return user
+
+
+async def load_actor(session: AsyncSession, user: User, channel: str = "telegram") -> Actor:
+    grants = await session.execute(
+        select(RoleAssignment.role, RoleAssignment.courtyard_id).where(
+            RoleAssignment.user_id == user.id
+        )
+    )
+    homes = await session.execute(
+        select(Household.id, Household.courtyard_id)
+        .join(Membership, Membership.household_id == Household.id)
+        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.APPROVED)
+    )
+    return Actor(
+        user_id=user.id,
+        name=user.name,
+        telegram_id=user.telegram_id,
+        locale=user.locale,
+        grants=frozenset(Grant(Role(r), c) for r, c in grants.all()),
+        households={h: c for h, c in homes.all()},
+        channel=channel,
+    )
+
+
+def pick_locale(user_choice: str | None, language_code: str | None, default: str) -> str:
+    """The user's choice, else Telegram's language_code, else the default."""
+    if user_choice in SUPPORTED_LOCALES:
+        return user_choice
+    if language_code:
+        code = language_code.lower()
+        if code.startswith("zh"):
+            return "zh_Hans"
+        if code.startswith("en"):
+            return "en"
+    return default
+
+
+async def set_locale(session: AsyncSession, actor: Actor, locale: str) -> None:
+    if locale not in SUPPORTED_LOCALES:
+        raise InvalidInput(N_("This language is not available."))
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    user.locale = locale
+
+
+async def mark_blocked(session: AsyncSession, user_id: int) -> None:
+    user = await session.get(User, user_id)
+    if user is not None:
+        user.blocked = True

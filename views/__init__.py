@@ -1,0 +1,1 @@
+"""Telegram out: how each thing looks (text + keyboard), CallbackData classes, outbox renderers."""

@@ -1,0 +1,72 @@
+"""The main menu: a reply keyboard of large, plainly labelled buttons, chosen by role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.filters import Filter
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.lazy_proxy import LazyProxy
+
+from services.access import Actor, Role
+
+STAFF = (Role.GRID_LEADER, Role.REPAIR, Role.CUSTOMER_SERVICE, Role.FINANCE, Role.SUPERVISOR,
+         Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: LazyProxy
+    roles: tuple[Role, ...]  # shown to anyone holding one of these; empty: to everybody
+    order: int
+
+
+MY_HOME = __("🏠 My home")
+PENDING = __("📝 Join requests")
+REGISTER = __("👤 Register a neighbour")
+HELP = __("❓ Help")
+LANGUAGE = __("🌐 中文 / English")
+
+ITEMS: list[MenuItem] = [
+    MenuItem(MY_HOME, (Role.RESIDENT,), 10),
+    MenuItem(PENDING, (Role.GRID_LEADER, Role.ADMIN), 50),
+    MenuItem(REGISTER, (Role.GRID_LEADER, Role.ADMIN), 51),
+    MenuItem(HELP, (), 90),
+    MenuItem(LANGUAGE, (), 91),
+]
+
+
+def add_item(label: LazyProxy, roles: tuple[Role, ...], order: int) -> None:
+    """Features add their buttons here (e.g. repairs); kept in `order`."""
+    ITEMS.append(MenuItem(label, roles, order))
+    ITEMS.sort(key=lambda item: item.order)
+
+
+def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
+    held = actor.roles()
+    labels = [str(item.label) for item in ITEMS if not item.roles or held & set(item.roles)]
+    # two big buttons a row: easy to hit for elderly fingers
+    rows = [[KeyboardButton(text=t) for t in labels[i:i + 2]] for i in range(0, len(labels), 2)]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True,
+                               input_field_placeholder=_("Choose from the menu below"))
+
+
+class MenuButton(Filter):
+    """Matches a menu button's text in any language, so a menu sent before /lang still works."""
+
+    def __init__(self, label: LazyProxy) -> None:
+        self.msgid = label._proxy____kwargs["singular"]
+
+    async def __call__(self, message: Message) -> bool:
+        if not message.text:
+            return False
+        i18n = I18n.get_current(no_error=True)
+        if i18n is None:
+            return message.text == self.msgid
+        texts = {self.msgid} | {
+            i18n.gettext(self.msgid, locale=locale) for locale in i18n.available_locales
+        }
+        return message.text in texts
