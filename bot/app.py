@@ -33,8 +33,11 @@ log = logging.getLogger("courtyard")
 
 
 def build_bot(token: str, api_url: str = TELEGRAM_API) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url.rstrip(
-        "/") != TELEGRAM_API else AiohttpSession()
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+        if api_url.rstrip("/") != TELEGRAM_API
+        else AiohttpSession()
+    )
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -60,8 +63,9 @@ def build_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["policy"] = policy
     dispatcher["bot_username"] = bot_username
-    middlewares.install(dispatcher, sessions=sessions, clock=clock, i18n=i18n,
-                        after_commit=after_commit)
+    middlewares.install(
+        dispatcher, sessions=sessions, clock=clock, i18n=i18n, after_commit=after_commit
+    )
     dispatcher.include_routers(*handlers.routers())
     return dispatcher
 
@@ -88,12 +92,24 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     bot = build_bot(token, settings.telegram_api_url)
     me = await bot.get_me()
     username = settings.bot_username or me.username
-    sender = OutboxSender(bot, sessions, i18n, policy, clock=clock, bot_username=username,
-                          settings=SenderSettings(per_second=settings.send_rate_per_second))
-    dispatcher = build_dispatcher(sessions=sessions, i18n=i18n, policy=policy, clock=clock,
-                                  after_commit=sender.notify,
-                                  storage=build_storage(settings.redis_url),
-                                  bot_username=username)
+    sender = OutboxSender(
+        bot,
+        sessions,
+        i18n,
+        policy,
+        clock=clock,
+        bot_username=username,
+        settings=SenderSettings(per_second=settings.send_rate_per_second),
+    )
+    dispatcher = build_dispatcher(
+        sessions=sessions,
+        i18n=i18n,
+        policy=policy,
+        clock=clock,
+        after_commit=sender.notify,
+        storage=build_storage(settings.redis_url),
+        bot_username=username,
+    )
     jobs = JobContext(sessions=sessions, clock=clock, policy=policy, after_commit=sender.notify)
     log.info("bot @%s ready (store: %s)", username, engine.url.render_as_string(hide_password=True))
     return Runtime(settings, engine, sessions, bot, dispatcher, sender, jobs)
@@ -106,9 +122,12 @@ COMMANDS = {
 
 
 async def set_commands(bot: Bot) -> None:
-    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS["zh_Hans"]])
-    await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS["en"]],
-                              language_code="en")
+    await bot.set_my_commands(
+        [BotCommand(command=c, description=d) for c, d in COMMANDS["zh_Hans"]]
+    )
+    await bot.set_my_commands(
+        [BotCommand(command=c, description=d) for c, d in COMMANDS["en"]], language_code="en"
+    )
 
 
 async def run(runtime: Runtime) -> None:
@@ -127,8 +146,9 @@ async def run(runtime: Runtime) -> None:
             await webhook.serve(runtime)
         else:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
-            await runtime.dispatcher.start_polling(runtime.bot, handle_signals=False,
-                                                   close_bot_session=False)
+            await runtime.dispatcher.start_polling(
+                runtime.bot, handle_signals=False, close_bot_session=False
+            )
     finally:
         scheduler.shutdown(wait=False)
         sender_task.cancel()

@@ -73,8 +73,11 @@ class Settings(BaseSettings):
         return value.rstrip("/") if value else value
 
     def policy(self) -> Policy:
-        return Policy(timezone=ZoneInfo(self.timezone), quiet_hours=parse_quiet_hours(
-            self.quiet_hours), default_locale=self.default_locale)
+        return Policy(
+            timezone=ZoneInfo(self.timezone),
+            quiet_hours=parse_quiet_hours(self.quiet_hours),
+            default_locale=self.default_locale,
+        )
 
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None

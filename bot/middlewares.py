@@ -25,21 +25,24 @@ log = logging.getLogger("courtyard.updates")
 class TransactionMiddleware(BaseMiddleware):
     """One session and one transaction per update; a seen update_id is skipped."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 after_commit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        after_commit: Callable[[], None],
+    ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.after_commit = after_commit
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        async with self.sessions() as session:
-            async with session.begin():
-                if not await updates.first_time(session, event.update_id, self.clock()):
-                    log.info("update %s seen before; skipped", event.update_id)
-                    return None
-                data["session"] = session
-                result = await handler(event, data)
+        async with self.sessions() as session, session.begin():
+            if not await updates.first_time(session, event.update_id, self.clock()):
+                log.info("update %s seen before; skipped", event.update_id)
+                return None
+            data["session"] = session
+            result = await handler(event, data)
         self.after_commit()
         return result
 
@@ -58,8 +61,11 @@ class ActorMiddleware(BaseMiddleware):
             data["locale"] = self.default_locale
             return await handler(event, data)
         profile = people.TelegramProfile(
-            telegram_id=tg_user.id, name=tg_user.full_name, username=tg_user.username,
-            language_code=tg_user.language_code)
+            telegram_id=tg_user.id,
+            name=tg_user.full_name,
+            username=tg_user.username,
+            language_code=tg_user.language_code,
+        )
         user = await people.ensure_user(session, profile, self.clock())
         data["actor"] = await people.load_actor(session, user)
         data["locale"] = people.pick_locale(user.locale, user.language_code, self.default_locale)
@@ -87,11 +93,12 @@ def _is_link(update: Update) -> bool:
         command = update.message.text.split()[0].split("@")[0]
         return command == "/link"
     return update.callback_query is not None and (update.callback_query.data or "").startswith(
-        "lk:")
+        "lk:"
+    )
 
 
 class LocaleMiddleware(I18nMiddleware):
-    """The user's choice, else Telegram's language_code, else the default (set by ActorMiddleware)."""
+    """The user's choice, else Telegram's language_code, else the default (ActorMiddleware)."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         return str(data.get("locale") or self.i18n.default_locale)
@@ -121,13 +128,16 @@ async def _tell(event: TelegramObject, text: str) -> None:
         await message.answer(text)
 
 
-def install(dispatcher: Any, *, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-            i18n: I18n, after_commit: Callable[[], None]) -> None:
+def install(
+    dispatcher: Any,
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    i18n: I18n,
+    after_commit: Callable[[], None],
+) -> None:
     dispatcher.update.outer_middleware(TransactionMiddleware(sessions, clock, after_commit))
     dispatcher.update.outer_middleware(ActorMiddleware(clock, i18n.default_locale))
     dispatcher.update.outer_middleware(GroupGate())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(DomainErrorMiddleware())
-
-
-

@@ -4,6 +4,7 @@ paced to Telegram's limits, and records the outcome (sent, retry, blocked, faile
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -65,9 +66,11 @@ class OutboxSender:
         self.settings = settings
         self.monotonic = monotonic
         self.sleep = sleep
-        self.pacer = Pacer(per_second=settings.per_second,
-                           private_interval=settings.private_interval,
-                           group_per_minute=settings.group_per_minute)
+        self.pacer = Pacer(
+            per_second=settings.per_second,
+            private_interval=settings.private_interval,
+            group_per_minute=settings.group_per_minute,
+        )
         self.context = RenderContext(timezone=policy.timezone, bot_username=bot_username)
         self.wake = asyncio.Event()
         load_renderers()
@@ -90,16 +93,15 @@ class OutboxSender:
         if due is not None:
             wait = min(wait, max(0.0, (due - self.clock()).total_seconds()))
         self.wake.clear()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.wake.wait(), timeout=max(wait, 0.05))
-        except TimeoutError:
-            pass
 
     async def drain_once(self) -> int:
         """Claim one batch and deliver what the limits allow now. Returns rows handled."""
         async with self.sessions() as session, session.begin():
-            batch = await outbox.claim_due(session, self.clock(), limit=self.settings.batch,
-                                           lease=self.settings.lease)
+            batch = await outbox.claim_due(
+                session, self.clock(), limit=self.settings.batch, lease=self.settings.lease
+            )
         for row in batch:
             await self._deliver(row)
         return len(batch)
@@ -109,8 +111,12 @@ class OutboxSender:
         ready = self.pacer.chat_ready_at(row.chat_id, row.is_group, now)
         if ready - now > 1.5:
             # this chat is full for a while: let the row wait and serve other chats meanwhile
-            await self._record(outbox.mark_throttled, row.id,
-                               self.clock() + timedelta(seconds=ready - now), "paced")
+            await self._record(
+                outbox.mark_throttled,
+                row.id,
+                self.clock() + timedelta(seconds=ready - now),
+                "paced",
+            )
             return
         start = max(ready, self.pacer.global_ready_at(now))
         if start > now:
@@ -126,9 +132,12 @@ class OutboxSender:
             message_id = await self._send(row.chat_id, rendered)
         except TelegramRetryAfter as error:
             self.pacer.pause(row.chat_id, self.monotonic() + error.retry_after)
-            await self._record(outbox.mark_throttled, row.id,
-                               self.clock() + timedelta(seconds=error.retry_after),
-                               f"429 retry after {error.retry_after}")
+            await self._record(
+                outbox.mark_throttled,
+                row.id,
+                self.clock() + timedelta(seconds=error.retry_after),
+                f"429 retry after {error.retry_after}",
+            )
             return
         except TelegramForbiddenError as error:
             async with self.sessions() as session, session.begin():
@@ -145,23 +154,33 @@ class OutboxSender:
             await outbox.mark_sent(session, row.id, self.clock(), message_id)
 
     def _render(self, row: outbox.Due) -> Rendered:
-        locale = (people.pick_locale(row.locale, row.language_code, self.policy.default_locale)
-                  if not row.is_group else self.policy.default_locale)
+        locale = (
+            people.pick_locale(row.locale, row.language_code, self.policy.default_locale)
+            if not row.is_group
+            else self.policy.default_locale
+        )
         with self.i18n.context(), self.i18n.use_locale(locale):
             return render(row.kind, row.payload, self.context)
 
     async def _send(self, chat_id: int, rendered: Rendered) -> int | None:
         if rendered.edit_message_id is not None:
             result = await self.bot.edit_message_text(
-                chat_id=chat_id, message_id=rendered.edit_message_id, text=rendered.text,
-                reply_markup=rendered.reply_markup)
-            return rendered.edit_message_id if not isinstance(result, Message) else result.message_id
+                chat_id=chat_id,
+                message_id=rendered.edit_message_id,
+                text=rendered.text,
+                reply_markup=rendered.reply_markup,
+            )
+            return (
+                rendered.edit_message_id if not isinstance(result, Message) else result.message_id
+            )
         if rendered.photo is not None:
-            sent = await self.bot.send_photo(chat_id, rendered.photo, caption=rendered.text,
-                                             reply_markup=rendered.reply_markup)
+            sent = await self.bot.send_photo(
+                chat_id, rendered.photo, caption=rendered.text, reply_markup=rendered.reply_markup
+            )
         else:
-            sent = await self.bot.send_message(chat_id, rendered.text,
-                                               reply_markup=rendered.reply_markup)
+            sent = await self.bot.send_message(
+                chat_id, rendered.text, reply_markup=rendered.reply_markup
+            )
         return sent.message_id
 
     async def _record(self, mark: Callable[..., Awaitable[None]], *args: object) -> None:
@@ -171,7 +190,11 @@ class OutboxSender:
     async def _fail(self, row: outbox.Due, error: str, *, final: bool) -> None:
         async with self.sessions() as session, session.begin():
             await outbox.mark_attempt_failed(
-                session, row.id, self.clock(), error,
+                session,
+                row.id,
+                self.clock(),
+                error,
                 max_attempts=1 if final else self.settings.max_attempts,
-                backoff=self.settings.backoff)
+                backoff=self.settings.backoff,
+            )
         log.warning("outbox row %s (%s) failed: %s", row.id, row.kind, error)

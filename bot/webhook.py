@@ -22,8 +22,12 @@ def build_app(runtime: Runtime) -> web.Application:
     app = web.Application()
     path = urlparse(settings.webhook_url or "/").path or "/"
     # SimpleRequestHandler answers 401 and processes nothing when the header is wrong
-    SimpleRequestHandler(dispatcher=runtime.dispatcher, bot=runtime.bot,
-                         secret_token=secret, handle_in_background=False).register(app, path=path)
+    SimpleRequestHandler(
+        dispatcher=runtime.dispatcher,
+        bot=runtime.bot,
+        secret_token=secret,
+        handle_in_background=False,
+    ).register(app, path=path)
     setup_application(app, runtime.dispatcher, bot=runtime.bot)
     return app
 
@@ -32,8 +36,11 @@ async def serve(runtime: Runtime) -> None:
     settings = runtime.settings
     assert settings.webhook_url
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    await runtime.bot.set_webhook(settings.webhook_url, secret_token=secret,
-                                  allowed_updates=runtime.dispatcher.resolve_used_update_types())
+    await runtime.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=runtime.dispatcher.resolve_used_update_types(),
+    )
     runner = web.AppRunner(build_app(runtime))
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

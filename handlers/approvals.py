@@ -18,9 +18,9 @@ from views.menu import PENDING, MenuButton
 from views.text import h
 
 
-
-async def list_pending(message: Message, session: AsyncSession, actor: Actor,
-                       policy: Policy) -> None:
+async def list_pending(
+    message: Message, session: AsyncSession, actor: Actor, policy: Policy
+) -> None:
     requests = await membership.pending(session, actor)
     if not requests:
         await message.answer(_("No join requests are waiting. 👍"))
@@ -30,11 +30,15 @@ async def list_pending(message: Message, session: AsyncSession, actor: Actor,
         await message.answer(text, reply_markup=keyboard)
 
 
-async def on_decide(query: CallbackQuery, callback_data: Decide, session: AsyncSession,
-                    actor: Actor, clock: Clock) -> None:
+async def on_decide(
+    query: CallbackQuery, callback_data: Decide, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
     decision = await membership.decide(session, actor, callback_data.m, callback_data.ok, clock())
-    values = {"name": h(decision.person), "courtyard": h(decision.courtyard_name),
-              "household": h(decision.household_label)}
+    values = {
+        "name": h(decision.person),
+        "courtyard": h(decision.courtyard_name),
+        "household": h(decision.household_label),
+    }
     if decision.approved:
         text = _("✅ Approved: %(name)s, %(courtyard)s %(household)s.") % values
     else:

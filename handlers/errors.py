@@ -15,8 +15,9 @@ log = logging.getLogger("courtyard.errors")
 
 async def on_error(event: ErrorEvent, i18n: I18n | None = None, **data: Any) -> None:
     update = event.update
-    log.exception("update %s failed: %s", update.update_id, event.exception,
-                  exc_info=event.exception)
+    log.exception(
+        "update %s failed: %s", update.update_id, event.exception, exc_info=event.exception
+    )
     locale = data.get("locale") or (i18n.default_locale if i18n else "zh_Hans")
     if i18n is None:
         return
@@ -32,15 +33,17 @@ async def on_error(event: ErrorEvent, i18n: I18n | None = None, **data: Any) -> 
 
 
 async def expired_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button has expired. Please start again from the menu."),
-                       show_alert=True)
+    await query.answer(
+        _("This button has expired. Please start again from the menu."), show_alert=True
+    )
 
 
 async def not_understood(message: Message) -> None:
     if message.chat.type != "private":
         return
-    await message.answer(_("Sorry, I did not understand that. Please use the menu buttons, "
-                           "or send /help."))
+    await message.answer(
+        _("Sorry, I did not understand that. Please use the menu buttons, or send /help.")
+    )
 
 
 def build() -> Router:

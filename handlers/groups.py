@@ -28,8 +28,7 @@ LINKERS = (Role.GRID_LEADER, Role.ADMIN)
 
 
 async def added(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    group = await courtyards.note_group(session, event.chat.id, event.chat.title or "",
-                                        active=True)
+    group = await courtyards.note_group(session, event.chat.id, event.chat.title or "", active=True)
     if group.courtyard_id is None:
         await event.answer(_("Hello! A grid leader can bind this group to a courtyard with /link."))
 
@@ -42,30 +41,54 @@ async def link(message: Message, session: AsyncSession, actor: Actor) -> None:
     require(actor, LINKERS)
     led = await courtyards.courtyards_for(session, actor.courtyards_as(LINKERS))
     rows = [
-        [InlineKeyboardButton(text=_("%(courtyard)s · residents' group") % {"courtyard": c.name},
-                              callback_data=LinkGroup(c=c.id, kind=GroupKind.RESIDENTS).pack())]
+        [
+            InlineKeyboardButton(
+                text=_("%(courtyard)s · residents' group") % {"courtyard": c.name},
+                callback_data=LinkGroup(c=c.id, kind=GroupKind.RESIDENTS).pack(),
+            )
+        ]
         for c in led
     ] + [
-        [InlineKeyboardButton(text=_("%(courtyard)s · staff group") % {"courtyard": c.name},
-                              callback_data=LinkGroup(c=c.id, kind=GroupKind.STAFF).pack())]
+        [
+            InlineKeyboardButton(
+                text=_("%(courtyard)s · staff group") % {"courtyard": c.name},
+                callback_data=LinkGroup(c=c.id, kind=GroupKind.STAFF).pack(),
+            )
+        ]
         for c in led
     ]
-    await message.answer(_("Which courtyard is this group for?"),
-                         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await message.answer(
+        _("Which courtyard is this group for?"),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
 
 
-async def on_link(query: CallbackQuery, callback_data: LinkGroup, session: AsyncSession,
-                  actor: Actor, clock: Clock) -> None:
+async def on_link(
+    query: CallbackQuery,
+    callback_data: LinkGroup,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+) -> None:
     if not isinstance(query.message, Message) or query.message.chat.type not in (
-            "group", "supergroup"):
+        "group",
+        "supergroup",
+    ):
         raise Stale()
     try:
         kind = GroupKind(callback_data.kind)
     except ValueError:
         raise Stale() from None
     chat = query.message.chat
-    group = await courtyards.link_group(session, actor, chat_id=chat.id, title=chat.title or "",
-                                        courtyard_id=callback_data.c, kind=kind, now=clock())
+    await courtyards.link_group(
+        session,
+        actor,
+        chat_id=chat.id,
+        title=chat.title or "",
+        courtyard_id=callback_data.c,
+        kind=kind,
+        now=clock(),
+    )
     courtyard = (await courtyards.courtyards_for(session, {callback_data.c}))[0]
     if kind is GroupKind.RESIDENTS:
         text = _("✅ This group is now the residents' group of %(courtyard)s.")
@@ -82,8 +105,16 @@ async def private_please(message: Message, bot_username: str | None) -> None:
         return
     await message.reply(
         _("Please continue in a private chat with me."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=_("Open private chat"), url=f"https://t.me/{bot_username}?start=menu")]]))
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_("Open private chat"), url=f"https://t.me/{bot_username}?start=menu"
+                    )
+                ]
+            ]
+        ),
+    )
 
 
 def build() -> Router:

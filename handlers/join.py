@@ -21,7 +21,6 @@ from views.callbacks import PickBuilding, PickPage, PickRelation, PickRoom, Pick
 from views.text import h, relation_name
 
 
-
 def _message(query: CallbackQuery) -> Message:
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         raise Stale()
@@ -49,14 +48,16 @@ async def _unit(session: AsyncSession, c: int, building: str, u: int) -> tuple[s
     return names[u], names
 
 
-async def show_buildings(message: Message, session: AsyncSession, mode: str, c: int,
-                         page: int = 0) -> None:
+async def show_buildings(
+    message: Message, session: AsyncSession, mode: str, c: int, page: int = 0
+) -> None:
     text, keyboard = pickers.buildings(mode, c, await membership.buildings(session, c), page)
     await message.edit_text(text, reply_markup=keyboard)
 
 
-async def show_units(message: Message, session: AsyncSession, mode: str, c: int, b: int,
-                     page: int = 0) -> None:
+async def show_units(
+    message: Message, session: AsyncSession, mode: str, c: int, b: int, page: int = 0
+) -> None:
     building = await _building(session, c, b)
     names = await membership.units(session, c, building)
     if len(names) == 1:  # a building without units: straight to its rooms
@@ -66,8 +67,9 @@ async def show_units(message: Message, session: AsyncSession, mode: str, c: int,
     await message.edit_text(text, reply_markup=keyboard)
 
 
-async def show_rooms(message: Message, session: AsyncSession, mode: str, c: int, b: int, u: int,
-                     page: int = 0) -> None:
+async def show_rooms(
+    message: Message, session: AsyncSession, mode: str, c: int, b: int, u: int, page: int = 0
+) -> None:
     building = await _building(session, c, b)
     unit, _units = await _unit(session, c, building, u)
     homes = await membership.rooms(session, c, building, unit)
@@ -76,24 +78,32 @@ async def show_rooms(message: Message, session: AsyncSession, mode: str, c: int,
     await message.edit_text(text, reply_markup=keyboard)
 
 
-async def on_building(query: CallbackQuery, callback_data: PickBuilding, session: AsyncSession,
-                      actor: Actor) -> None:
+async def on_building(
+    query: CallbackQuery, callback_data: PickBuilding, session: AsyncSession, actor: Actor
+) -> None:
     _check_mode(actor, callback_data.mode, callback_data.c)
-    await show_units(_message(query), session, callback_data.mode, callback_data.c,
-                     callback_data.b)
+    await show_units(_message(query), session, callback_data.mode, callback_data.c, callback_data.b)
     await query.answer()
 
 
-async def on_unit(query: CallbackQuery, callback_data: PickUnit, session: AsyncSession,
-                  actor: Actor) -> None:
+async def on_unit(
+    query: CallbackQuery, callback_data: PickUnit, session: AsyncSession, actor: Actor
+) -> None:
     _check_mode(actor, callback_data.mode, callback_data.c)
-    await show_rooms(_message(query), session, callback_data.mode, callback_data.c,
-                     callback_data.b, callback_data.u)
+    await show_rooms(
+        _message(query),
+        session,
+        callback_data.mode,
+        callback_data.c,
+        callback_data.b,
+        callback_data.u,
+    )
     await query.answer()
 
 
-async def on_page(query: CallbackQuery, callback_data: PickPage, session: AsyncSession,
-                  actor: Actor) -> None:
+async def on_page(
+    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
+) -> None:
     cb = callback_data
     _check_mode(actor, cb.mode, cb.c)
     message = _message(query)
@@ -108,8 +118,9 @@ async def on_page(query: CallbackQuery, callback_data: PickPage, session: AsyncS
     await query.answer()
 
 
-async def on_room(query: CallbackQuery, callback_data: PickRoom, session: AsyncSession,
-                  actor: Actor) -> None:
+async def on_room(
+    query: CallbackQuery, callback_data: PickRoom, session: AsyncSession, actor: Actor
+) -> None:
     home = await membership.household(session, callback_data.h)
     _check_mode(actor, callback_data.mode, home.courtyard_id)
     text, keyboard = pickers.relations(callback_data.mode, home.id, home.label())
@@ -117,8 +128,15 @@ async def on_room(query: CallbackQuery, callback_data: PickRoom, session: AsyncS
     await query.answer()
 
 
-async def on_relation(query: CallbackQuery, callback_data: PickRelation, session: AsyncSession,
-                      actor: Actor, clock: Clock, policy: Policy, state: FSMContext) -> None:
+async def on_relation(
+    query: CallbackQuery,
+    callback_data: PickRelation,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+    state: FSMContext,
+) -> None:
     try:
         relation = Relation(callback_data.rel)
     except ValueError:
@@ -132,10 +150,16 @@ async def on_relation(query: CallbackQuery, callback_data: PickRelation, session
         return
     result = await membership.request(session, actor, home.id, relation, clock(), policy)
     await message.edit_text(
-        _("📨 Your request to join %(courtyard)s, room %(household)s, as %(relation)s has been "
-          "sent to the grid leader. You will get a message when they answer.") % {
-            "courtyard": h(result.courtyard_name), "household": h(result.household_label),
-            "relation": relation_name(relation.value).lower()})
+        _(
+            "📨 Your request to join %(courtyard)s, room %(household)s, as %(relation)s has been "
+            "sent to the grid leader. You will get a message when they answer."
+        )
+        % {
+            "courtyard": h(result.courtyard_name),
+            "household": h(result.household_label),
+            "relation": relation_name(relation.value).lower(),
+        }
+    )
     await query.answer(_("Request sent"))
 
 

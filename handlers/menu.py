@@ -17,7 +17,6 @@ from views.callbacks import Language
 from views.menu import HELP, LANGUAGE, MY_HOME, MenuButton, main_menu
 
 
-
 async def show_help(message: Message, actor: Actor) -> None:
     await message.answer(help_view.text(actor), reply_markup=main_menu(actor))
 
@@ -32,15 +31,24 @@ async def my_home(message: Message, session: AsyncSession, actor: Actor) -> None
 
 
 async def choose_language(message: Message) -> None:
-    await message.answer("请选择语言 / Choose a language", reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[
-            InlineKeyboardButton(text="中文", callback_data=Language(code="zh_Hans").pack()),
-            InlineKeyboardButton(text="English", callback_data=Language(code="en").pack()),
-        ]]))
+    await message.answer(
+        "请选择语言 / Choose a language",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text="中文", callback_data=Language(code="zh_Hans").pack()
+                    ),
+                    InlineKeyboardButton(text="English", callback_data=Language(code="en").pack()),
+                ]
+            ]
+        ),
+    )
 
 
-async def on_language(query: CallbackQuery, callback_data: Language, session: AsyncSession,
-                      actor: Actor, i18n: I18n) -> None:
+async def on_language(
+    query: CallbackQuery, callback_data: Language, session: AsyncSession, actor: Actor, i18n: I18n
+) -> None:
     await people.set_locale(session, actor, callback_data.code)
     with i18n.use_locale(callback_data.code):
         if isinstance(query.message, Message):

@@ -15,12 +15,11 @@ from models import Relation
 from services import courtyards, membership
 from services.access import Actor, require
 from services.clock import Clock
-from services.errors import InvalidInput, N_, Stale
+from services.errors import N_, InvalidInput, Stale
 from views import pickers
 from views.callbacks import PickCourtyard, SkipTelegramId
 from views.menu import REGISTER, MenuButton, main_menu
 from views.text import h, relation_name
-
 
 
 class Registering(StatesGroup):
@@ -33,32 +32,40 @@ async def begin(message: Message, session: AsyncSession, actor: Actor) -> None:
     led = await courtyards.courtyards_for(session, actor.courtyards_as(membership.LEADER_ROLES))
     if len(led) == 1:
         text, keyboard = pickers.buildings(
-            "r", led[0].id, await membership.buildings(session, led[0].id))
+            "r", led[0].id, await membership.buildings(session, led[0].id)
+        )
         await message.answer(text, reply_markup=keyboard)
         return
-    rows = [[InlineKeyboardButton(text=c.name, callback_data=PickCourtyard(mode="r", c=c.id).pack())]
-            for c in led]
-    await message.answer(_("Which courtyard?"), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=rows))
+    rows = [
+        [InlineKeyboardButton(text=c.name, callback_data=PickCourtyard(mode="r", c=c.id).pack())]
+        for c in led
+    ]
+    await message.answer(
+        _("Which courtyard?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
 
 
-async def on_courtyard(query: CallbackQuery, callback_data: PickCourtyard,
-                       session: AsyncSession, actor: Actor) -> None:
+async def on_courtyard(
+    query: CallbackQuery, callback_data: PickCourtyard, session: AsyncSession, actor: Actor
+) -> None:
     require(actor, membership.LEADER_ROLES, callback_data.c)
     text, keyboard = pickers.buildings(
-        "r", callback_data.c, await membership.buildings(session, callback_data.c))
+        "r", callback_data.c, await membership.buildings(session, callback_data.c)
+    )
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=keyboard)
     await query.answer()
 
 
-async def ask_name(message: Message, state: FSMContext, household_id: int, label: str,
-                   relation: Relation) -> None:
+async def ask_name(
+    message: Message, state: FSMContext, household_id: int, label: str, relation: Relation
+) -> None:
     await state.set_state(Registering.name)
     await state.update_data(household_id=household_id, relation=relation.value, label=label)
     await message.edit_text(
-        _("Registering a %(relation)s of room %(room)s.\nPlease send the neighbour's name.") % {
-            "relation": relation_name(relation.value).lower(), "room": h(label)})
+        _("Registering a %(relation)s of room %(room)s.\nPlease send the neighbour's name.")
+        % {"relation": relation_name(relation.value).lower(), "room": h(label)}
+    )
 
 
 async def on_name(message: Message, state: FSMContext) -> None:
@@ -68,22 +75,33 @@ async def on_name(message: Message, state: FSMContext) -> None:
     await state.update_data(name=name)
     await state.set_state(Registering.telegram_id)
     await message.answer(
-        _("If %(name)s uses Telegram, send their numeric Telegram id. Otherwise tap Skip.") % {
-            "name": h(name)},
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=_("Skip: they are not on Telegram"), callback_data=SkipTelegramId().pack())]]))
+        _("If %(name)s uses Telegram, send their numeric Telegram id. Otherwise tap Skip.")
+        % {"name": h(name)},
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_("Skip: they are not on Telegram"),
+                        callback_data=SkipTelegramId().pack(),
+                    )
+                ]
+            ]
+        ),
+    )
 
 
-async def on_telegram_id(message: Message, state: FSMContext, session: AsyncSession,
-                         actor: Actor, clock: Clock) -> None:
+async def on_telegram_id(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
     text = (message.text or "").strip()
     if not text.isdigit() or not 0 < int(text) < 2**52:
         raise InvalidInput(N_("A Telegram id is a number, like 123456789. Or tap Skip."))
     await finish(message, state, session, actor, clock, int(text))
 
 
-async def on_skip(query: CallbackQuery, state: FSMContext, session: AsyncSession,
-                  actor: Actor, clock: Clock) -> None:
+async def on_skip(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
     if not isinstance(query.message, Message):
         raise Stale()
     await finish(query.message, state, session, actor, clock, None)
@@ -94,20 +112,33 @@ async def on_skip_stale(query: CallbackQuery) -> None:
     raise Stale()
 
 
-async def finish(message: Message, state: FSMContext, session: AsyncSession, actor: Actor,
-                 clock: Clock, telegram_id: int | None) -> None:
+async def finish(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    telegram_id: int | None,
+) -> None:
     data = await state.get_data()
     if "household_id" not in data or "name" not in data:
         await state.clear()
         raise Stale()
-    await membership.register(session, actor, household_id=int(data["household_id"]),
-                              name=str(data["name"]), relation=Relation(data["relation"]),
-                              telegram_id=telegram_id, now=clock())
+    await membership.register(
+        session,
+        actor,
+        household_id=int(data["household_id"]),
+        name=str(data["name"]),
+        relation=Relation(data["relation"]),
+        telegram_id=telegram_id,
+        now=clock(),
+    )
     await state.clear()
     await message.answer(
-        _("✅ %(name)s is now registered for room %(room)s. You can act for this household.") % {
-            "name": h(data["name"]), "room": h(data["label"])},
-        reply_markup=main_menu(actor))
+        _("✅ %(name)s is now registered for room %(room)s. You can act for this household.")
+        % {"name": h(data["name"]), "room": h(data["label"])},
+        reply_markup=main_menu(actor),
+    )
 
 
 def build() -> Router:

@@ -15,7 +15,6 @@ from views.menu import main_menu
 from views.text import h
 
 
-
 async def start_with_code(
     message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
@@ -26,11 +25,15 @@ async def start_with_code(
     courtyard = await courtyards.by_invite(session, code)
     names = await membership.buildings(session, courtyard.id)
     if not names:
-        await message.answer(_("%(courtyard)s has no rooms registered yet. Please ask your grid "
-                               "leader.") % {"courtyard": h(courtyard.name)})
+        await message.answer(
+            _("%(courtyard)s has no rooms registered yet. Please ask your grid leader.")
+            % {"courtyard": h(courtyard.name)}
+        )
         return
-    await message.answer(_("Welcome to %(courtyard)s! Let's find your home.") % {
-        "courtyard": h(courtyard.name)}, reply_markup=main_menu(actor))
+    await message.answer(
+        _("Welcome to %(courtyard)s! Let's find your home.") % {"courtyard": h(courtyard.name)},
+        reply_markup=main_menu(actor),
+    )
     text, keyboard = pickers.buildings("j", courtyard.id, names)
     await message.answer(text, reply_markup=keyboard)
 
@@ -42,11 +45,14 @@ async def start(message: Message, actor: Actor) -> None:
 async def welcome(message: Message, actor: Actor) -> None:
     if actor.households or actor.grants:
         text = _("Hello, %(name)s! Choose what you need from the menu below.") % {
-            "name": h(actor.name)}
+            "name": h(actor.name)
+        }
     else:
-        text = _("Hello! I am the courtyard assistant (楼院管家).\n"
-                 "To join your courtyard, open the invite link your grid leader shared "
-                 "(or scan its QR code).")
+        text = _(
+            "Hello! I am the courtyard assistant (楼院管家).\n"
+            "To join your courtyard, open the invite link your grid leader shared "
+            "(or scan its QR code)."
+        )
     await message.answer(text, reply_markup=main_menu(actor))
 
 

@@ -1,4 +1,4 @@
-"""The store: typed SQLAlchemy 2 models, one module per aggregate, and the engine/session factory."""
+"""The store: typed SQLAlchemy 2 models, one module per aggregate; engine and sessions in db."""
 
 from models.base import Base
 from models.courtyard import Courtyard, GovernanceKind, GroupChat, GroupKind

@@ -32,8 +32,12 @@ class Courtyard(Base):
     address: Mapped[str | None] = mapped_column(String(200))
     community: Mapped[str | None] = mapped_column(String(100))
     governance: Mapped[GovernanceKind] = mapped_column(
-        Enum(GovernanceKind, native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            GovernanceKind,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=GovernanceKind.SERVICE_CENTER,
     )
     invite_code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -51,8 +55,9 @@ class GroupChat(Base):
         ForeignKey("courtyards.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[GroupKind | None] = mapped_column(
-        Enum(GroupKind, native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e])
+        Enum(
+            GroupKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
     )
     linked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     linked_at: Mapped[datetime | None]

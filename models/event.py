@@ -18,7 +18,9 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    courtyard_id: Mapped[int | None] = mapped_column(ForeignKey("courtyards.id", ondelete="CASCADE"))
+    courtyard_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courtyards.id", ondelete="CASCADE")
+    )
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(60))

@@ -24,19 +24,26 @@ class JobSpec:
 
 # features append their jobs here (e.g. ticket escalation sweeps)
 JOBS: list[JobSpec] = [
-    JobSpec("pending-digest", jobs.pending_digest,
-            lambda c: CronTrigger(hour=8, minute=30, timezone=c.policy.timezone)),
-    JobSpec("forget-old-updates", jobs.forget_old_updates,
-            lambda c: IntervalTrigger(hours=6)),
+    JobSpec(
+        "pending-digest",
+        jobs.pending_digest,
+        lambda c: CronTrigger(hour=8, minute=30, timezone=c.policy.timezone),
+    ),
+    JobSpec("forget-old-updates", jobs.forget_old_updates, lambda c: IntervalTrigger(hours=6)),
 ]
-
-
 
 
 def build_scheduler(context: JobContext) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=context.policy.timezone)
     for spec in JOBS:
-        scheduler.add_job(spec.function, spec.trigger(context), args=[context], id=spec.id,
-                          replace_existing=True, misfire_grace_time=MISFIRE_GRACE,
-                          coalesce=True, max_instances=1)
+        scheduler.add_job(
+            spec.function,
+            spec.trigger(context),
+            args=[context],
+            id=spec.id,
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE,
+            coalesce=True,
+            max_instances=1,
+        )
     return scheduler

@@ -20,7 +20,14 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = frozenset(
-    {Role.GRID_LEADER, Role.REPAIR, Role.CUSTOMER_SERVICE, Role.FINANCE, Role.SUPERVISOR, Role.ADMIN}
+    {
+        Role.GRID_LEADER,
+        Role.REPAIR,
+        Role.CUSTOMER_SERVICE,
+        Role.FINANCE,
+        Role.SUPERVISOR,
+        Role.ADMIN,
+    }
 )
 
 

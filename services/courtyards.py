@@ -20,7 +20,7 @@ from models import (
 )
 from services import events
 from services.access import Actor, Role, require
-from services.errors import DomainError, InvalidInput, N_, NotFound
+from services.errors import N_, DomainError, InvalidInput, NotFound
 
 
 class UnknownInvite(DomainError):
@@ -70,8 +70,16 @@ async def create_courtyard(
     )
     session.add(courtyard)
     await session.flush()
-    events.record(session, at=now, actor=None, subject_type="courtyard", subject_id=courtyard.id,
-                  action="created", courtyard_id=courtyard.id, channel="cli")
+    events.record(
+        session,
+        at=now,
+        actor=None,
+        subject_type="courtyard",
+        subject_id=courtyard.id,
+        action="created",
+        courtyard_id=courtyard.id,
+        channel="cli",
+    )
     return courtyard
 
 
@@ -91,8 +99,16 @@ async def by_invite(session: AsyncSession, code: str) -> Courtyard:
 
 async def renew_invite(session: AsyncSession, courtyard: Courtyard, now: datetime) -> str:
     courtyard.invite_code = new_invite_code()
-    events.record(session, at=now, actor=None, subject_type="courtyard", subject_id=courtyard.id,
-                  action="invite_renewed", courtyard_id=courtyard.id, channel="cli")
+    events.record(
+        session,
+        at=now,
+        actor=None,
+        subject_type="courtyard",
+        subject_id=courtyard.id,
+        action="invite_renewed",
+        courtyard_id=courtyard.id,
+        channel="cli",
+    )
     return courtyard.invite_code
 
 
@@ -119,8 +135,13 @@ async def summaries(session: AsyncSession) -> list[CourtyardSummary]:
         .subquery()
     )
     rows = await session.execute(
-        select(Courtyard.id, Courtyard.name, Courtyard.code,
-               func.coalesce(households.c.n, 0), func.coalesce(members.c.n, 0))
+        select(
+            Courtyard.id,
+            Courtyard.name,
+            Courtyard.code,
+            func.coalesce(households.c.n, 0),
+            func.coalesce(members.c.n, 0),
+        )
         .outerjoin(households, households.c.courtyard_id == Courtyard.id)
         .outerjoin(members, members.c.courtyard_id == Courtyard.id)
         .order_by(Courtyard.id)
@@ -137,6 +158,7 @@ async def courtyards_for(session: AsyncSession, ids: set[int] | None) -> list[Co
 
 
 # ---- group chats -------------------------------------------------------------------------
+
 
 async def note_group(session: AsyncSession, chat_id: int, title: str, *, active: bool) -> GroupChat:
     """Remember a group the bot was added to (or removed from); unbound until /link."""
@@ -176,15 +198,22 @@ async def link_group(
     group.kind = kind
     group.linked_by = actor.user_id
     group.linked_at = now
-    events.record(session, at=now, actor=actor, subject_type="group_chat", subject_id=None,
-                  action="linked", courtyard_id=courtyard_id, from_state=before,
-                  to_state=f"{courtyard_id}:{kind}", data={"chat_id": chat_id})
+    events.record(
+        session,
+        at=now,
+        actor=actor,
+        subject_type="group_chat",
+        subject_id=None,
+        action="linked",
+        courtyard_id=courtyard_id,
+        from_state=before,
+        to_state=f"{courtyard_id}:{kind}",
+        data={"chat_id": chat_id},
+    )
     return group
 
 
-async def group_chats(
-    session: AsyncSession, courtyard_id: int, kind: GroupKind
-) -> list[int]:
+async def group_chats(session: AsyncSession, courtyard_id: int, kind: GroupKind) -> list[int]:
     rows = await session.scalars(
         select(GroupChat.chat_id).where(
             GroupChat.courtyard_id == courtyard_id, GroupChat.kind == kind, GroupChat.active

@@ -26,9 +26,13 @@ async def of(session: AsyncSession, actor: Actor) -> list[Home]:
         select(Membership, Household, Courtyard.name)
         .join(Household, Household.id == Membership.household_id)
         .join(Courtyard, Courtyard.id == Household.courtyard_id)
-        .where(Membership.user_id == actor.user_id,
-               Membership.status.in_([MembershipStatus.APPROVED, MembershipStatus.PENDING]))
+        .where(
+            Membership.user_id == actor.user_id,
+            Membership.status.in_([MembershipStatus.APPROVED, MembershipStatus.PENDING]),
+        )
         .order_by(Courtyard.name, Household.building, Household.unit, Household.room)
     )
-    return [Home(h.id, name, h.label(), m.relation.value, m.status.value, h.area_centi_m2)
-            for m, h, name in rows.all()]
+    return [
+        Home(h.id, name, h.label(), m.relation.value, m.status.value, h.area_centi_m2)
+        for m, h, name in rows.all()
+    ]

@@ -14,17 +14,32 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Household
-from services.errors import DomainError, N_
+from services.errors import N_, DomainError
 
 # English column names, and the Chinese ones a clerk's spreadsheet is likely to have
 COLUMNS: dict[str, str] = {
-    "building": "building", "楼栋": "building", "楼号": "building", "栋": "building",
-    "unit": "unit", "单元": "unit",
-    "room": "room", "房号": "room", "室": "room", "户号": "room",
-    "area_m2": "area_m2", "面积": "area_m2", "建筑面积": "area_m2",
-    "parking_spots": "parking_spots", "车位": "parking_spots", "车位数": "parking_spots",
-    "owner_name": "owner_name", "业主": "owner_name", "业主姓名": "owner_name",
-    "phone": "phone", "电话": "phone", "手机": "phone",
+    "building": "building",
+    "楼栋": "building",
+    "楼号": "building",
+    "栋": "building",
+    "unit": "unit",
+    "单元": "unit",
+    "room": "room",
+    "房号": "room",
+    "室": "room",
+    "户号": "room",
+    "area_m2": "area_m2",
+    "面积": "area_m2",
+    "建筑面积": "area_m2",
+    "parking_spots": "parking_spots",
+    "车位": "parking_spots",
+    "车位数": "parking_spots",
+    "owner_name": "owner_name",
+    "业主": "owner_name",
+    "业主姓名": "owner_name",
+    "phone": "phone",
+    "电话": "phone",
+    "手机": "phone",
 }
 REQUIRED = ("building", "unit", "room", "area_m2")
 MAX_AREA_CENTI = 100_000_00  # 100,000 m²: anything larger is a typo
@@ -124,8 +139,13 @@ def parse_rows(rows: Iterator[tuple[int, list[str]]]) -> list[HouseholdRow]:
             continue
         key = (row.building, row.unit, row.room)
         if key in seen:
-            problems.append(RowProblem(line, N_("the same room is already on line %(other)s"),
-                                       {"other": str(seen[key])}))
+            problems.append(
+                RowProblem(
+                    line,
+                    N_("the same room is already on line %(other)s"),
+                    {"other": str(seen[key])},
+                )
+            )
             continue
         seen[key] = line
         parsed.append(row)
@@ -144,8 +164,9 @@ def _header(line: int, cells: list[str], problems: list[RowProblem]) -> dict[str
             header[column] = index
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        problems.append(RowProblem(line, N_("missing column(s): %(columns)s"),
-                                   {"columns": ", ".join(missing)}))
+        problems.append(
+            RowProblem(line, N_("missing column(s): %(columns)s"), {"columns": ", ".join(missing)})
+        )
         return None
     return header
 
@@ -164,21 +185,31 @@ def _row(
             problems.append(RowProblem(line, N_("%(column)s is empty"), {"column": name}))
     for name, value in (("building", building), ("unit", unit), ("room", room)):
         if len(value) > 40:
-            problems.append(RowProblem(line, N_("%(column)s is longer than 40 characters"),
-                                       {"column": name}))
+            problems.append(
+                RowProblem(line, N_("%(column)s is longer than 40 characters"), {"column": name})
+            )
     area = _area(cell("area_m2"))
     if area is None:
-        problems.append(RowProblem(line, N_("area_m2 %(value)s is not a positive number of m²"),
-                                   {"value": cell("area_m2")}))
+        problems.append(
+            RowProblem(
+                line,
+                N_("area_m2 %(value)s is not a positive number of m²"),
+                {"value": cell("area_m2")},
+            )
+        )
     parking_text = cell("parking_spots") or "0"
     parking = int(parking_text) if parking_text.isdigit() and int(parking_text) <= 50 else None
     if parking is None:
-        problems.append(RowProblem(line, N_("parking_spots %(value)s is not a whole number"),
-                                   {"value": parking_text}))
+        problems.append(
+            RowProblem(
+                line, N_("parking_spots %(value)s is not a whole number"), {"value": parking_text}
+            )
+        )
     phone = cell("phone") or None
     if phone is not None and not PHONE.match(phone):
-        problems.append(RowProblem(line, N_("phone %(value)s is not a phone number"),
-                                   {"value": phone}))
+        problems.append(
+            RowProblem(line, N_("phone %(value)s is not a phone number"), {"value": phone})
+        )
     owner = cell("owner_name") or None
     if owner is not None and len(owner) > 100:
         problems.append(RowProblem(line, N_("owner_name is longer than 100 characters"), {}))
@@ -224,8 +255,15 @@ async def save_rows(
             "phone": row.phone,
         }
         if household is None:
-            session.add(Household(courtyard_id=courtyard_id, building=row.building,
-                                  unit=row.unit, room=row.room, **fields))
+            session.add(
+                Household(
+                    courtyard_id=courtyard_id,
+                    building=row.building,
+                    unit=row.unit,
+                    room=row.room,
+                    **fields,
+                )
+            )
             created += 1
         elif any(getattr(household, k) != v for k, v in fields.items()):
             for key, value in fields.items():

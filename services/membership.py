@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Courtyard, Household, Membership, MembershipStatus, Relation, User
 from services import events, outbox, roles
 from services.access import Actor, Role, require
-from services.errors import DomainError, InvalidInput, N_, NotFound
+from services.errors import N_, DomainError, InvalidInput, NotFound
 from services.policy import Policy
 
 LEADER_ROLES = (Role.GRID_LEADER, Role.ADMIN)
@@ -103,14 +103,26 @@ async def request(
         if existing.status is MembershipStatus.APPROVED:
             raise AlreadyMember(household=home.label())
         raise AlreadyRequested(household=home.label())
-    membership = Membership(user_id=actor.user_id, household_id=household_id, relation=relation,
-                            status=MembershipStatus.PENDING, requested_at=now,
-                            channel=actor.channel)
+    membership = Membership(
+        user_id=actor.user_id,
+        household_id=household_id,
+        relation=relation,
+        status=MembershipStatus.PENDING,
+        requested_at=now,
+        channel=actor.channel,
+    )
     session.add(membership)
     await session.flush()
-    events.record(session, at=now, actor=actor, subject_type="membership",
-                  subject_id=membership.id, action="requested", courtyard_id=courtyard.id,
-                  to_state=MembershipStatus.PENDING.value)
+    events.record(
+        session,
+        at=now,
+        actor=actor,
+        subject_type="membership",
+        subject_id=membership.id,
+        action="requested",
+        courtyard_id=courtyard.id,
+        to_state=MembershipStatus.PENDING.value,
+    )
     leaders = await roles.holders(session, Role.GRID_LEADER, courtyard.id)
     if not leaders:  # nobody leads this courtyard yet: the service center decides
         leaders = await roles.holders(session, Role.ADMIN, courtyard.id)
@@ -124,9 +136,15 @@ async def request(
         "name": actor.name,
     }
     for leader in leaders:
-        await outbox.enqueue(session, kind="membership.requested", payload=payload,
-                             dedupe_key=f"membership-requested:{membership.id}:{leader}",
-                             now=now, user_id=leader, quiet=policy)
+        await outbox.enqueue(
+            session,
+            kind="membership.requested",
+            payload=payload,
+            dedupe_key=f"membership-requested:{membership.id}:{leader}",
+            now=now,
+            user_id=leader,
+            quiet=policy,
+        )
     return JoinRequest(membership.id, courtyard.name, home.label(), relation, len(leaders))
 
 
@@ -156,15 +174,26 @@ async def decide(
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_by = actor.user_id
     membership.decided_at = now
-    events.record(session, at=now, actor=actor, subject_type="membership",
-                  subject_id=membership.id, action="approved" if approve else "rejected",
-                  courtyard_id=courtyard.id, from_state=before.value,
-                  to_state=membership.status.value)
+    events.record(
+        session,
+        at=now,
+        actor=actor,
+        subject_type="membership",
+        subject_id=membership.id,
+        action="approved" if approve else "rejected",
+        courtyard_id=courtyard.id,
+        from_state=before.value,
+        to_state=membership.status.value,
+    )
     kind = "membership.approved" if approve else "membership.rejected"
-    await outbox.enqueue(session, kind=kind,
-                         payload={"courtyard": courtyard.name, "household": home.label(),
-                                  "leader": actor.name},
-                         dedupe_key=f"{kind}:{membership.id}", now=now, user_id=person.id)
+    await outbox.enqueue(
+        session,
+        kind=kind,
+        payload={"courtyard": courtyard.name, "household": home.label(), "leader": actor.name},
+        dedupe_key=f"{kind}:{membership.id}",
+        now=now,
+        user_id=person.id,
+    )
     return Decision(membership.id, approve, person.name, home.label(), courtyard.name)
 
 
@@ -238,8 +267,9 @@ async def register(
     )
     if existing is not None and existing.status is MembershipStatus.APPROVED:
         raise AlreadyMember(household=home.label())
-    membership = existing or Membership(user_id=person.id, household_id=household_id,
-                                        relation=relation, requested_at=now)
+    membership = existing or Membership(
+        user_id=person.id, household_id=household_id, relation=relation, requested_at=now
+    )
     membership.status = MembershipStatus.APPROVED
     membership.relation = relation
     membership.decided_by = actor.user_id
@@ -247,22 +277,32 @@ async def register(
     membership.channel = "grid_leader"
     session.add(membership)
     await session.flush()
-    events.record(session, at=now, actor=actor, subject_type="membership",
-                  subject_id=membership.id, action="registered_by_leader",
-                  courtyard_id=home.courtyard_id, to_state=MembershipStatus.APPROVED.value,
-                  channel="grid_leader")
+    events.record(
+        session,
+        at=now,
+        actor=actor,
+        subject_type="membership",
+        subject_id=membership.id,
+        action="registered_by_leader",
+        courtyard_id=home.courtyard_id,
+        to_state=MembershipStatus.APPROVED.value,
+        channel="grid_leader",
+    )
     courtyard = await session.get(Courtyard, home.courtyard_id)
     assert courtyard is not None
-    await outbox.enqueue(session, kind="membership.registered",
-                         payload={"courtyard": courtyard.name, "household": home.label(),
-                                  "leader": actor.name},
-                         dedupe_key=f"membership-registered:{membership.id}", now=now,
-                         user_id=person.id)
+    await outbox.enqueue(
+        session,
+        kind="membership.registered",
+        payload={"courtyard": courtyard.name, "household": home.label(), "leader": actor.name},
+        dedupe_key=f"membership-registered:{membership.id}",
+        now=now,
+        user_id=person.id,
+    )
     return membership
 
 
 async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -> int:
-    """Tell each grid leader, once a day, of requests waiting more than a day. Returns rows written."""
+    """Tell each grid leader, once a day, of requests waiting over a day. Returns rows written."""
     cutoff = now - timedelta(days=1)
     rows = await session.execute(
         select(Membership.id, Household.courtyard_id, Courtyard.name, Membership.requested_at)
@@ -276,13 +316,20 @@ async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -
     per_leader: dict[int, list[dict[str, object]]] = defaultdict(list)
     for (courtyard_id, courtyard_name), times in sorted(per_courtyard.items()):
         for leader in await roles.holders(session, Role.GRID_LEADER, courtyard_id):
-            per_leader[leader].append({"courtyard": courtyard_name, "count": len(times),
-                                       "oldest": min(times).isoformat()})
+            per_leader[leader].append(
+                {"courtyard": courtyard_name, "count": len(times), "oldest": min(times).isoformat()}
+            )
     day = policy.local(now).date().isoformat()
     written = 0
     for leader, items in per_leader.items():
-        if await outbox.enqueue(session, kind="membership.digest", payload={"items": items},
-                                dedupe_key=f"pending-digest:{leader}:{day}", now=now,
-                                user_id=leader, quiet=policy):
+        if await outbox.enqueue(
+            session,
+            kind="membership.digest",
+            payload={"items": items},
+            dedupe_key=f"pending-digest:{leader}:{day}",
+            now=now,
+            user_id=leader,
+            quiet=policy,
+        ):
             written += 1
     return written

@@ -55,8 +55,8 @@ async def enqueue(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["dedupe_key"]
+    stmt = (
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
     result = await session.execute(stmt)
     return bool(getattr(result, "rowcount", 0))
@@ -81,10 +81,12 @@ async def claim_due(
     session: AsyncSession, now: datetime, *, limit: int, lease: timedelta
 ) -> list[Due]:
     """Claim due rows for sending. A claim is a lease: rows of a sender that died come back."""
-    due_now = and_(OutboxMessage.status == OutboxStatus.PENDING,
-                   OutboxMessage.next_attempt_at <= now)
-    lease_over = and_(OutboxMessage.status == OutboxStatus.SENDING,
-                      OutboxMessage.next_attempt_at <= now)
+    due_now = and_(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+    )
+    lease_over = and_(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.next_attempt_at <= now
+    )
     rows = (
         await session.scalars(
             select(OutboxMessage)
@@ -133,12 +135,19 @@ async def mark_sent(
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id)
-        .values(status=OutboxStatus.SENT, sent_at=now, telegram_message_id=message_id,
-                attempts=OutboxMessage.attempts + 1, last_error=None)
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            telegram_message_id=message_id,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=None,
+        )
     )
 
 
-async def mark_throttled(session: AsyncSession, row_id: int, retry_at: datetime, error: str) -> None:
+async def mark_throttled(
+    session: AsyncSession, row_id: int, retry_at: datetime, error: str
+) -> None:
     """Telegram said 'too many requests': try again then; this is not a failed attempt."""
     await session.execute(
         update(OutboxMessage)
@@ -148,7 +157,12 @@ async def mark_throttled(session: AsyncSession, row_id: int, retry_at: datetime,
 
 
 async def mark_attempt_failed(
-    session: AsyncSession, row_id: int, now: datetime, error: str, *, max_attempts: int,
+    session: AsyncSession,
+    row_id: int,
+    now: datetime,
+    error: str,
+    *,
+    max_attempts: int,
     backoff: timedelta,
 ) -> bool:
     """Count a failed attempt; retry with exponential backoff, or fail for good. True if final."""
@@ -180,17 +194,19 @@ async def mark_recipient_blocked(session: AsyncSession, row_id: int, error: str)
         # a group that removed the bot: later rows to it are pointless too
         await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.chat_id == row.chat_id,
-                   OutboxMessage.status == OutboxStatus.PENDING)
+            .where(
+                OutboxMessage.chat_id == row.chat_id, OutboxMessage.status == OutboxStatus.PENDING
+            )
             .values(status=OutboxStatus.BLOCKED, last_error=error[:2000])
         )
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:
     """When the earliest waiting row is due, so the sender can sleep until then."""
-    return await session.scalar(
+    due: datetime | None = await session.scalar(
         select(OutboxMessage.next_attempt_at)
         .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
         .order_by(OutboxMessage.next_attempt_at)
         .limit(1)
     )
+    return due

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Household, Membership, MembershipStatus, RoleAssignment, User
 from services.access import Actor, Grant, Role
-from services.errors import InvalidInput, N_
+from services.errors import N_, InvalidInput
 
 SUPPORTED_LOCALES = ("zh_Hans", "en")
 

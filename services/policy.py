@@ -22,9 +22,12 @@ class QuietHours:
         return local >= self.start or local < self.end
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 @dataclass(frozen=True)
 class Policy:
-    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    timezone: ZoneInfo = SHANGHAI
     quiet_hours: QuietHours = QuietHours()
     default_locale: str = "zh_Hans"
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import RoleAssignment, User
 from services import events
 from services.access import Role
-from services.errors import InvalidInput, N_, NotFound
+from services.errors import N_, InvalidInput, NotFound
 
 
 def parse_role(name: str) -> Role:
@@ -19,7 +19,8 @@ def parse_role(name: str) -> Role:
     except ValueError:
         raise InvalidInput(
             N_("Unknown role %(name)s. Roles: %(roles)s."),
-            name=name, roles=", ".join(r.value for r in Role),
+            name=name,
+            roles=", ".join(r.value for r in Role),
         ) from None
     if role is Role.RESIDENT:
         raise InvalidInput(N_("Residents join through an invite link, not by a grant."))
@@ -47,17 +48,27 @@ async def grant(
         select(RoleAssignment.id).where(
             RoleAssignment.user_id == user.id,
             RoleAssignment.role == role.value,
-            RoleAssignment.courtyard_id.is_(None) if courtyard_id is None
+            RoleAssignment.courtyard_id.is_(None)
+            if courtyard_id is None
             else RoleAssignment.courtyard_id == courtyard_id,
         )
     )
     if exists:
         return False
-    session.add(RoleAssignment(user_id=user.id, role=role.value, courtyard_id=courtyard_id,
-                               granted_at=now))
-    events.record(session, at=now, actor=None, subject_type="user", subject_id=user.id,
-                  action="role_granted", courtyard_id=courtyard_id, to_state=role.value,
-                  channel="cli")
+    session.add(
+        RoleAssignment(user_id=user.id, role=role.value, courtyard_id=courtyard_id, granted_at=now)
+    )
+    events.record(
+        session,
+        at=now,
+        actor=None,
+        subject_type="user",
+        subject_id=user.id,
+        action="role_granted",
+        courtyard_id=courtyard_id,
+        to_state=role.value,
+        channel="cli",
+    )
     return True
 
 
@@ -68,15 +79,24 @@ async def revoke(
         delete(RoleAssignment).where(
             RoleAssignment.user_id == user.id,
             RoleAssignment.role == role.value,
-            RoleAssignment.courtyard_id.is_(None) if courtyard_id is None
+            RoleAssignment.courtyard_id.is_(None)
+            if courtyard_id is None
             else RoleAssignment.courtyard_id == courtyard_id,
         )
     )
     if not getattr(result, "rowcount", 0):
         return False
-    events.record(session, at=now, actor=None, subject_type="user", subject_id=user.id,
-                  action="role_revoked", courtyard_id=courtyard_id, from_state=role.value,
-                  channel="cli")
+    events.record(
+        session,
+        at=now,
+        actor=None,
+        subject_type="user",
+        subject_id=user.id,
+        action="role_revoked",
+        courtyard_id=courtyard_id,
+        from_state=role.value,
+        channel="cli",
+    )
     return True
 
 

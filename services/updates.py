@@ -25,7 +25,9 @@ async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bo
 
 async def forget_older_than(session: AsyncSession, cutoff: datetime) -> int:
     """Telegram redelivers for at most a day; older ids need not be kept."""
-    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < cutoff))
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < cutoff)
+    )
     return int(getattr(result, "rowcount", 0))
 
 

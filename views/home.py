@@ -10,12 +10,20 @@ from views.text import STATUS_NAMES, area, h, relation_name
 
 def text(homes: list[Home]) -> str:
     if not homes:
-        return _("You do not belong to any household yet. Open the invite link from your grid "
-                 "leader to join.")
+        return _(
+            "You do not belong to any household yet. Open the invite link from your grid "
+            "leader to join."
+        )
     lines = [_("<b>My home</b>")]
     for home in homes:
-        lines.append(_("• %(courtyard)s %(household)s, %(area)s: %(relation)s (%(status)s)") % {
-            "courtyard": h(home.courtyard), "household": h(home.household),
-            "area": area(home.area_centi_m2), "relation": relation_name(home.relation),
-            "status": STATUS_NAMES.get(home.status, home.status)})
+        lines.append(
+            _("• %(courtyard)s %(household)s, %(area)s: %(relation)s (%(status)s)")
+            % {
+                "courtyard": h(home.courtyard),
+                "household": h(home.household),
+                "area": area(home.area_centi_m2),
+                "relation": relation_name(home.relation),
+                "status": STATUS_NAMES.get(home.status, home.status),
+            }
+        )
     return "\n".join(lines)

@@ -9,12 +9,18 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
-from aiogram.utils.i18n.lazy_proxy import LazyProxy
+from babel.support import LazyProxy
 
 from services.access import Actor, Role
 
-STAFF = (Role.GRID_LEADER, Role.REPAIR, Role.CUSTOMER_SERVICE, Role.FINANCE, Role.SUPERVISOR,
-         Role.ADMIN)
+STAFF = (
+    Role.GRID_LEADER,
+    Role.REPAIR,
+    Role.CUSTOMER_SERVICE,
+    Role.FINANCE,
+    Role.SUPERVISOR,
+    Role.ADMIN,
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,13 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     held = actor.roles()
     labels = [str(item.label) for item in ITEMS if not item.roles or held & set(item.roles)]
     # two big buttons a row: easy to hit for elderly fingers
-    rows = [[KeyboardButton(text=t) for t in labels[i:i + 2]] for i in range(0, len(labels), 2)]
-    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True,
-                               input_field_placeholder=_("Choose from the menu below"))
+    rows = [[KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)]
+    return ReplyKeyboardMarkup(
+        keyboard=rows,
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=_("Choose from the menu below"),
+    )
 
 
 class MenuButton(Filter):
@@ -65,8 +75,8 @@ class MenuButton(Filter):
             return False
         i18n = I18n.get_current(no_error=True)
         if i18n is None:
-            return message.text == self.msgid
-        texts = {self.msgid} | {
-            i18n.gettext(self.msgid, locale=locale) for locale in i18n.available_locales
+            return bool(message.text == self.msgid)
+        texts: set[str] = {self.msgid} | {
+            str(i18n.gettext(self.msgid, locale=locale)) for locale in i18n.available_locales
         }
-        return message.text in texts
+        return bool(message.text in texts)

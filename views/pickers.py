@@ -16,23 +16,36 @@ COLUMNS = 3
 
 
 def _paged(
-    buttons: list[InlineKeyboardButton], page: int, page_cb: PickPage,
+    buttons: list[InlineKeyboardButton],
+    page: int,
+    page_cb: PickPage,
     back: CallbackData | None = None,
 ) -> InlineKeyboardMarkup:
     pages = max(1, -(-len(buttons) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = buttons[page * PER_PAGE:(page + 1) * PER_PAGE]
-    rows = [shown[i:i + COLUMNS] for i in range(0, len(shown), COLUMNS)]
+    shown = buttons[page * PER_PAGE : (page + 1) * PER_PAGE]
+    rows = [shown[i : i + COLUMNS] for i in range(0, len(shown), COLUMNS)]
     nav: list[InlineKeyboardButton] = []
     if page > 0:
-        nav.append(InlineKeyboardButton(
-            text=_("◀ Previous"), callback_data=page_cb.model_copy(update={"p": page - 1}).pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=_("◀ Previous"),
+                callback_data=page_cb.model_copy(update={"p": page - 1}).pack(),
+            )
+        )
     if pages > 1:
-        nav.append(InlineKeyboardButton(
-            text=f"{page + 1}/{pages}", callback_data=page_cb.model_copy(update={"p": page}).pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=f"{page + 1}/{pages}",
+                callback_data=page_cb.model_copy(update={"p": page}).pack(),
+            )
+        )
     if page < pages - 1:
-        nav.append(InlineKeyboardButton(
-            text=_("Next ▶"), callback_data=page_cb.model_copy(update={"p": page + 1}).pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=_("Next ▶"), callback_data=page_cb.model_copy(update={"p": page + 1}).pack()
+            )
+        )
     if nav:
         rows.append(nav)
     if back is not None:
@@ -40,22 +53,27 @@ def _paged(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def buildings(mode: str, courtyard_id: int, names: Sequence[str], page: int = 0
-              ) -> tuple[str, InlineKeyboardMarkup]:
+def buildings(
+    mode: str, courtyard_id: int, names: Sequence[str], page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
-        InlineKeyboardButton(text=name, callback_data=PickBuilding(mode=mode, c=courtyard_id,
-                                                                   b=i).pack())
+        InlineKeyboardButton(
+            text=name, callback_data=PickBuilding(mode=mode, c=courtyard_id, b=i).pack()
+        )
         for i, name in enumerate(names)
     ]
     cb = PickPage(mode=mode, c=courtyard_id, level="b", b=0, u=0, p=page)
     return _("Which building do you live in?"), _paged(buttons, page, cb)
 
 
-def units(mode: str, courtyard_id: int, b: int, building: str, names: Sequence[str],
-          page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def units(
+    mode: str, courtyard_id: int, b: int, building: str, names: Sequence[str], page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
-        InlineKeyboardButton(text=name or _("(no unit)"),
-                             callback_data=PickUnit(mode=mode, c=courtyard_id, b=b, u=i).pack())
+        InlineKeyboardButton(
+            text=name or _("(no unit)"),
+            callback_data=PickUnit(mode=mode, c=courtyard_id, b=b, u=i).pack(),
+        )
         for i, name in enumerate(names)
     ]
     cb = PickPage(mode=mode, c=courtyard_id, level="u", b=b, u=0, p=page)
@@ -64,9 +82,15 @@ def units(mode: str, courtyard_id: int, b: int, building: str, names: Sequence[s
     return text, _paged(buttons, page, cb, back)
 
 
-def rooms(mode: str, courtyard_id: int, b: int, u: int, label: str,
-          households: Sequence[tuple[int, str]], page: int = 0
-          ) -> tuple[str, InlineKeyboardMarkup]:
+def rooms(
+    mode: str,
+    courtyard_id: int,
+    b: int,
+    u: int,
+    label: str,
+    households: Sequence[tuple[int, str]],
+    page: int = 0,
+) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(text=room, callback_data=PickRoom(mode=mode, h=hid).pack())
         for hid, room in households
@@ -79,9 +103,12 @@ def rooms(mode: str, courtyard_id: int, b: int, u: int, label: str,
 
 def relations(mode: str, household_id: int, label: str) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
-        [InlineKeyboardButton(text=str(name),
-                              callback_data=PickRelation(mode=mode, h=household_id,
-                                                         rel=value).pack())]
+        [
+            InlineKeyboardButton(
+                text=str(name),
+                callback_data=PickRelation(mode=mode, h=household_id, rel=value).pack(),
+            )
+        ]
         for value, name in RELATION_NAMES.items()
     ]
     if mode == "j":
