@@ -10,6 +10,7 @@ from sandbox_testkit import FakeClock, make_bot
 
 from sandbox import Sandbox, SandboxLimits
 
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

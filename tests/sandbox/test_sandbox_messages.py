@@ -13,9 +13,9 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from sandbox_testkit import TOKEN
 
 from sandbox import Sandbox
-from sandbox_testkit import TOKEN
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
