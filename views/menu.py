@@ -68,7 +68,7 @@ class MenuButton(Filter):
     """Matches a menu button's text in any language, so a menu sent before /lang still works."""
 
     def __init__(self, label: LazyProxy) -> None:
-        self.msgid = label._proxy____kwargs["singular"]
+        self.msgid: str = object.__getattribute__(label, "_args")[0]
 
     async def __call__(self, message: Message) -> bool:
         if not message.text:

@@ -1,0 +1,331 @@
+"""Conversation harness: the real Dispatcher fed real Update objects, a fake Bot session that
+records every request in order, and people who send, tap and read like a person would."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    SendPhoto,
+    SendVoice,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+    User,
+    Voice,
+)
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import build_dispatcher
+from bot.sender import OutboxSender, SenderSettings
+from services.clock import FixedClock
+from services.policy import Policy
+
+BOT_ID = 777000
+BOT_USERNAME = "courtyard_test_bot"
+
+
+@dataclass
+class Sent:
+    """One request the bot made, as the fake Telegram saw it."""
+
+    at: float  # virtual monotonic seconds
+    method: TelegramMethod[Any]
+    chat_id: int | None
+    message_id: int | None = None
+
+
+@dataclass
+class ChatLog:
+    messages: dict[int, Message] = field(default_factory=dict)
+    reply_keyboard: ReplyKeyboardMarkup | None = None
+    alerts: list[str] = field(default_factory=list)
+
+
+class VirtualTime:
+    """Monotonic seconds that only move when someone sleeps: pacing is measured, not waited."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+class FakeTelegram(BaseSession):
+    """Records every request in order and answers as Telegram would; can be told to fail."""
+
+    def __init__(self, time: VirtualTime) -> None:
+        super().__init__()
+        self.time = time
+        self.requests: list[Sent] = []
+        self.chats: dict[int, ChatLog] = {}
+        self.blocked: set[int] = set()
+        self.failures: list[tuple[Callable[[TelegramMethod[Any]], bool], Exception]] = []
+        self._ids = itertools.count(1)
+        self.answers: dict[str, str] = {}  # callback query id -> text shown to the tapper
+
+    def chat(self, chat_id: int) -> ChatLog:
+        return self.chats.setdefault(chat_id, ChatLog())
+
+    def fail_once(self, match: Callable[[TelegramMethod[Any]], bool], error: Exception) -> None:
+        self.failures.append((match, error))
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+                           ) -> Any:
+        chat_id = getattr(method, "chat_id", None)
+        chat_id = int(chat_id) if chat_id is not None else None
+        for index, (match, error) in enumerate(self.failures):
+            if match(method):
+                del self.failures[index]
+                self.requests.append(Sent(self.time.now, method, chat_id))
+                raise error
+        if chat_id in self.blocked and isinstance(method, SendMessage | SendPhoto | SendVoice):
+            self.requests.append(Sent(self.time.now, method, chat_id))
+            raise TelegramForbiddenError(method=method,
+                                         message="Forbidden: bot was blocked by the user")
+        sent = Sent(self.time.now, method, chat_id)
+        self.requests.append(sent)
+        return self._answer(method, sent)
+
+    def _answer(self, method: TelegramMethod[Any], sent: Sent) -> Any:
+        if isinstance(method, GetMe):
+            return bot_user()
+        if isinstance(method, SendMessage | SendPhoto):
+            assert sent.chat_id is not None
+            message = self._message(sent.chat_id, method)
+            sent.message_id = message.message_id
+            return message
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup):
+            log = self.chat(int(method.chat_id or 0))
+            old = log.messages.get(int(method.message_id or 0))
+            if old is None:
+                return True
+            changes: dict[str, Any] = {"reply_markup": method.reply_markup}
+            if isinstance(method, EditMessageText):
+                changes["text"] = method.text
+            new = old.model_copy(update=changes)
+            log.messages[old.message_id] = new
+            return new
+        if isinstance(method, DeleteMessage):
+            self.chat(int(method.chat_id)).messages.pop(method.message_id, None)
+            return True
+        if isinstance(method, AnswerCallbackQuery):
+            self.answers[method.callback_query_id] = method.text or ""
+            return True
+        return True
+
+    def _message(self, chat_id: int, method: SendMessage | SendPhoto) -> Message:
+        log = self.chat(chat_id)
+        markup = method.reply_markup
+        if isinstance(markup, ReplyKeyboardMarkup):
+            log.reply_keyboard = markup
+        elif isinstance(markup, ReplyKeyboardRemove):
+            log.reply_keyboard = None
+        text = method.text if isinstance(method, SendMessage) else None
+        message = Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
+            from_user=bot_user(),
+            text=text,
+            caption=method.caption if isinstance(method, SendPhoto) else None,
+            photo=[PhotoSize(file_id=str(method.photo), file_unique_id="u", width=1, height=1)]
+            if isinstance(method, SendPhoto) else None,
+            reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+        )
+        log.messages[message.message_id] = message
+        return message
+
+
+def bot_user() -> User:
+    return User(id=BOT_ID, is_bot=True, first_name="楼院管家", username=BOT_USERNAME)
+
+
+class World:
+    """A dispatcher, a fake Telegram, the outbox sender, and the people in the story."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy,
+                 clock: FixedClock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.time = VirtualTime()
+        self.telegram = FakeTelegram(self.time)
+        self.bot = Bot("123456:TEST", session=self.telegram,
+                       default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.sender = OutboxSender(self.bot, sessions, i18n, policy, clock=clock,
+                                   monotonic=self.time.monotonic, sleep=self.time.sleep,
+                                   bot_username=BOT_USERNAME,
+                                   settings=SenderSettings(idle_wait=0.01))
+        self.dispatcher: Dispatcher = build_dispatcher(
+            sessions=sessions, i18n=i18n, policy=policy, clock=clock,
+            after_commit=self.sender.notify, bot_username=BOT_USERNAME)
+        self._update_ids = itertools.count(1)
+        self.callback_owner: dict[str, int] = {}
+        self._user_message_ids = itertools.count(10_000)
+        self.people: dict[int, Person] = {}
+
+    def person(self, name: str, telegram_id: int, language_code: str = "zh-hans") -> Person:
+        person = Person(self, User(id=telegram_id, is_bot=False, first_name=name,
+                                   language_code=language_code))
+        self.people[telegram_id] = person
+        return person
+
+    def group(self, chat_id: int, title: str) -> Chat:
+        assert chat_id < 0
+        return Chat(id=chat_id, type="supergroup", title=title)
+
+    async def feed(self, update: Update) -> None:
+        await self.dispatcher.feed_update(self.bot, update)
+        await self.deliver()
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    async def deliver(self, rounds: int = 50) -> int:
+        """Run the outbox sender until nothing is due (as of the set clock)."""
+        total = 0
+        for _ in range(rounds):
+            handled = await self.sender.drain_once()
+            total += handled
+            if not handled:
+                break
+        return total
+
+    async def add_bot_to_group(self, chat: Chat, by: Person) -> None:
+        update = Update(update_id=self.next_update_id(), my_chat_member=ChatMemberUpdated(
+            chat=chat, from_user=by.user, date=datetime.now(UTC),
+            old_chat_member=ChatMemberLeft(user=bot_user()),
+            new_chat_member=ChatMemberMember(user=bot_user())))
+        await self.feed(update)
+
+
+class Person:
+    def __init__(self, world: World, user: User) -> None:
+        self.world = world
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def _log(self, chat: Chat | None = None) -> ChatLog:
+        return self.world.telegram.chat(chat.id if chat else self.id)
+
+    def message_update(self, text: str, chat: Chat | None = None, **extra: Any) -> Update:
+        chat = chat or Chat(id=self.id, type="private", first_name=self.user.first_name)
+        entities = None
+        if text.startswith("/"):
+            command = text.split()[0]
+            entities = [MessageEntity(type="bot_command", offset=0, length=len(command))]
+        message = Message(message_id=next(self.world._user_message_ids), date=datetime.now(UTC),
+                          chat=chat, from_user=self.user, text=text if text else None,
+                          entities=entities, **extra)
+        return Update(update_id=self.world.next_update_id(), message=message)
+
+    async def sends(self, text: str, chat: Chat | None = None) -> None:
+        await self.world.feed(self.message_update(text, chat))
+
+    async def sends_photo(self, file_id: str, caption: str | None = None,
+                          chat: Chat | None = None) -> None:
+        update = self.message_update("", chat, photo=[PhotoSize(
+            file_id=file_id, file_unique_id=file_id[-8:], width=800, height=600)],
+            caption=caption)
+        await self.world.feed(update)
+
+    async def sends_voice(self, file_id: str, duration: int = 5, chat: Chat | None = None
+                          ) -> None:
+        update = self.message_update("", chat, voice=Voice(
+            file_id=file_id, file_unique_id=file_id[-8:], duration=duration))
+        await self.world.feed(update)
+
+    def tap_update(self, text: str, chat: Chat | None = None) -> Update:
+        log = self._log(chat)
+        for message in reversed(list(log.messages.values())):
+            markup = message.reply_markup
+            if not markup:
+                continue
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.text == text and button.callback_data:
+                        return self.callback_update(message, button.callback_data)
+        raise AssertionError(f"no inline button {text!r}; buttons: {self.buttons(chat)}")
+
+    def callback_update(self, message: Message, data: str) -> Update:
+        query_id = f"cq{self.world.next_update_id()}"
+        self.world.callback_owner[query_id] = self.id
+        return Update(update_id=self.world.next_update_id(), callback_query=CallbackQuery(
+            id=query_id, from_user=self.user, chat_instance="ci", message=message, data=data))
+
+    async def taps(self, text: str, chat: Chat | None = None) -> None:
+        """Tap an inline button (newest message first), else a reply-keyboard button."""
+        try:
+            update = self.tap_update(text, chat)
+        except AssertionError:
+            keyboard = self._log(chat).reply_keyboard
+            labels = [b.text for row in keyboard.keyboard for b in row] if keyboard else []
+            if text not in labels:
+                raise
+            update = self.message_update(text, chat)
+        await self.world.feed(update)
+
+    def buttons(self, chat: Chat | None = None) -> list[str]:
+        """Inline buttons of the newest message that has any."""
+        for message in reversed(list(self._log(chat).messages.values())):
+            if message.reply_markup:
+                return [b.text for row in message.reply_markup.inline_keyboard for b in row]
+        return []
+
+    def menu(self) -> list[str]:
+        keyboard = self._log().reply_keyboard
+        return [b.text for row in keyboard.keyboard for b in row] if keyboard else []
+
+    def texts(self, chat: Chat | None = None) -> list[str]:
+        return [m.text or m.caption or "" for m in self._log(chat).messages.values()]
+
+    def last_message(self, chat: Chat | None = None) -> str:
+        texts = self.texts(chat)
+        assert texts, f"{self.user.first_name} received nothing"
+        return texts[-1]
+
+    def alerts(self) -> list[str]:
+        """What tapping buttons showed this person (answerCallbackQuery texts), in order."""
+        return [text for query_id, text in self.world.telegram.answers.items()
+                if self.world.callback_owner.get(query_id) == self.id and text]
