@@ -30,3 +30,20 @@ def compile_catalogs(directory: Path = LOCALES_DIR) -> list[Path]:
 def build_i18n(default_locale: str = "zh_Hans", directory: Path = LOCALES_DIR) -> I18n:
     compile_catalogs(directory)
     return I18n(path=directory, default_locale=default_locale, domain=DOMAIN)
+
+
+def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int:
+    """The code's msgids are English: the en catalog translates each to itself."""
+    path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale)
+    filled = 0
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+            filled += 1
+    from babel.messages.pofile import write_po
+
+    with path.open("wb") as po_file:
+        write_po(po_file, catalog, width=100, omit_header=False, sort_output=True)
+    return filled
