@@ -31,11 +31,11 @@ async def test_get_me_identifies_the_bot_by_its_token(sandbox: Sandbox, bot: Bot
 
 
 async def test_invalid_token_is_unauthorized(sandbox: Sandbox) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{sandbox.api_url}/botnot-a-token/getMe") as response:
-            assert response.status == 401
-            assert await response.json() == {"ok": False, "error_code": 401,
-                                              "description": "Unauthorized"}
+    url = f"{sandbox.api_url}/botnot-a-token/getMe"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        assert response.status == 401
+        assert await response.json() == {"ok": False, "error_code": 401,
+                                          "description": "Unauthorized"}
 
 
 async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
