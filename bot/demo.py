@@ -1,0 +1,62 @@
+"""`make run` without a token: the local sandbox, the real bot against it, and demo data."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.app import assemble, run
+from bot.config import Settings
+from bot.demo_data import PEOPLE, RESIDENTS_GROUP, STAFF_GROUP, WSL, link_groups, seed
+from bot.schema import upgrade
+from models.db import create_engine, session_factory
+from sandbox import Sandbox, SandboxLimits
+from services.clock import utc_now
+
+log = logging.getLogger("courtyard.demo")
+DEMO_TOKEN = "100001:SANDBOX-DEMO-TOKEN"
+DEMO_USERNAME = "courtyard_demo_bot"
+DEMO_DATABASE = "sqlite+aiosqlite:///data/demo.sqlite3"
+
+
+async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
+    """Seed the store and the sandbox's people and groups; return invite codes."""
+    database_url = settings.database_url
+    await upgrade(database_url)
+    for person in PEOPLE:
+        sandbox.add_user(person.name, user_id=person.telegram_id, language_code="zh-hans")
+    leader, repair = PEOPLE[1].telegram_id, PEOPLE[3].telegram_id
+    residents = [p.telegram_id for p in PEOPLE if p.home and p.home[0] == WSL]
+    staff = sandbox.add_group(STAFF_GROUP, [leader, repair])
+    neighbours = sandbox.add_group(RESIDENTS_GROUP, [leader, *residents])
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            invites = await seed(session, utc_now())
+            await link_groups(session, WSL, staff.id, neighbours.id, utc_now())
+    finally:
+        await engine.dispose()
+    for group in (staff, neighbours):
+        await sandbox.add_bot_to_group(group.id, by_user_id=leader)
+    return invites
+
+
+async def run_demo(settings: Settings, *, port: int | None = None) -> int:
+    if "database_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+    sandbox = Sandbox(bot_username=DEMO_USERNAME, limits=SandboxLimits(enabled=True))
+    url = await sandbox.start(port=settings.sandbox_port if port is None else port)
+    try:
+        invites = await prepare(settings, sandbox)
+        demo = settings.model_copy(update={"telegram_api_url": url, "bot_username": DEMO_USERNAME})
+        runtime = await assemble(demo, DEMO_TOKEN)
+        print(f"\n  楼院管家 sandbox is running: open {url}/ in a browser")
+        print("  (demo data is invented / 演示数据均为虚构)")
+        for name, code in invites.items():
+            print(f"  invite {name}: /start {code}")
+        print("  Stop with Ctrl+C.\n", flush=True)
+        await run(runtime)
+    finally:
+        await sandbox.stop()
+    return 0
+
+
