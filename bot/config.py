@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from services.policy import Policy, QuietHours
 
@@ -72,6 +75,13 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/") if value else value
 
+    def __repr_args__(self) -> Any:
+        # URLs may carry a password: show them the way logs do, with the password hidden
+        for name, value in super().__repr_args__():
+            if name in ("database_url", "redis_url") and isinstance(value, str):
+                value = hide_password(value)
+            yield name, value
+
     def policy(self) -> Policy:
         return Policy(
             timezone=ZoneInfo(self.timezone),
@@ -81,6 +91,13 @@ class Settings(BaseSettings):
 
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "***"
 
 
 def parse_quiet_hours(value: str) -> QuietHours:

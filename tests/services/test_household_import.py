@@ -1,0 +1,358 @@
+"""Importing a household registry: good CSV and XLSX files, Chinese clerks' files, re-imports,
+and bad files that are rejected whole, each problem named by its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import Household
+from services import courtyards, household_import
+from services.clock import FixedClock
+from services.errors import DomainError
+from services.household_import import ImportRejected, ImportResult
+
+HEADER = "building,unit,room,area_m2,parking_spots,owner_name,phone"
+
+
+async def make_courtyard(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> int:
+    async with sessions() as session, session.begin():
+        courtyard = await courtyards.create_courtyard(session, "文化路5号院", clock())
+        return courtyard.id
+
+
+async def import_file(
+    sessions: async_sessionmaker[AsyncSession], courtyard_id: int, path: Path
+) -> ImportResult:
+    """What `courtyard import-households` does: validate the whole file, then write it."""
+    rows = household_import.parse_rows(household_import.read_table(path))
+    async with sessions() as session, session.begin():
+        return await household_import.save_rows(session, courtyard_id, rows)
+
+
+async def stored(sessions: async_sessionmaker[AsyncSession]) -> list[Household]:
+    async with sessions() as session:
+        return list(
+            await session.scalars(
+                select(Household).order_by(Household.building, Household.unit, Household.room)
+            )
+        )
+
+
+async def household_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Household)) or 0)
+
+
+def write_csv(path: Path, *lines: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+async def test_good_csv_is_imported(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(
+        tmp_path / "homes.csv",
+        HEADER,
+        "1号楼,1单元,101,86.5,1,张三,13800138000",
+        "1号楼,1单元,102,72,0,,",
+        "2号楼,,201,100.25,2,李四,0371-6666 8888",
+    )
+
+    result = await import_file(sessions, courtyard_id, path)
+
+    assert result == ImportResult(created=3, updated=0, unchanged=0)
+    homes = await stored(sessions)
+    assert [(h.label(), h.area_centi_m2, h.parking_spaces) for h in homes] == [
+        ("1号楼-1单元-101", 8650, 1),
+        ("1号楼-1单元-102", 7200, 0),
+        ("2号楼-201", 10025, 2),
+    ]
+    assert homes[0].owner_name == "张三" and homes[0].phone == "13800138000"
+    assert homes[1].owner_name is None and homes[1].phone is None
+    assert all(h.courtyard_id == courtyard_id for h in homes)
+
+
+async def test_good_xlsx_is_imported(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER.split(","))
+    # spreadsheets hold numbers as numbers: rooms and phones come back as ints or floats
+    sheet.append(["3号楼", "2单元", 501, 86.55, 1, "王五", 13900139000])
+    sheet.append(["3号楼", "2单元", 502, 90, None, None, None])
+    sheet.append([None, None, None, None, None, None, None])  # a blank row is skipped
+    sheet.append(["3号楼", "2单元", 601.0, 64.5, 0, "赵六", None])
+    path = tmp_path / "homes.xlsx"
+    workbook.save(path)
+
+    result = await import_file(sessions, courtyard_id, path)
+
+    assert result == ImportResult(created=3, updated=0, unchanged=0)
+    homes = await stored(sessions)
+    assert [(h.room, h.area_centi_m2, h.parking_spaces, h.owner_name, h.phone) for h in homes] == [
+        ("501", 8655, 1, "王五", "13900139000"),
+        ("502", 9000, 0, None, None),
+        ("601", 6450, 0, "赵六", None),
+    ]
+
+
+async def test_chinese_headers_in_a_gbk_csv(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    """Excel on Chinese Windows saves CSV as GBK, with the clerk's Chinese column names."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(
+        tmp_path / "住户.csv",
+        "楼栋,单元,房号,建筑面积,车位数,业主姓名,手机",
+        "5号楼,1单元,101,58.3,0,孙七,13700137000",
+        "5号楼,1单元,102,61,1,周八,",
+        encoding="gbk",
+    )
+    assert path.read_bytes().decode("gbk").startswith("楼栋")  # really GBK, not UTF-8
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+
+    result = await import_file(sessions, courtyard_id, path)
+
+    assert result.created == 2
+    homes = await stored(sessions)
+    assert [(h.label(), h.area_centi_m2, h.owner_name) for h in homes] == [
+        ("5号楼-1单元-101", 5830, "孙七"),
+        ("5号楼-1单元-102", 6100, "周八"),
+    ]
+
+
+async def test_utf8_csv_with_bom_and_other_chinese_names(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = tmp_path / "bom.csv"
+    path.write_bytes("楼号,单元,户号,面积,车位,业主,电话\n6号楼,,1,45,,吴九,\n".encode("utf-8-sig"))
+
+    assert (await import_file(sessions, courtyard_id, path)).created == 1
+    [home] = await stored(sessions)
+    assert (home.building, home.unit, home.room, home.area_centi_m2) == ("6号楼", "", "1", 4500)
+
+
+async def test_reimport_updates_rather_than_duplicates(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    first = write_csv(
+        tmp_path / "first.csv",
+        HEADER,
+        "1号楼,1单元,101,86.5,1,张三,",
+        "1号楼,1单元,102,72,0,,",
+        "1号楼,1单元,103,72,0,,",
+    )
+    assert await import_file(sessions, courtyard_id, first) == ImportResult(3, 0, 0)
+
+    second = write_csv(
+        tmp_path / "second.csv",
+        HEADER,
+        "1号楼,1单元,101,88,1,张三,",  # re-measured
+        "1号楼,1单元,102,72,0,,",  # as before
+        "1号楼,1单元,103,72,1,钱十,13600136000",  # new owner, bought a parking space
+        "1号楼,1单元,104,72,0,,",  # new
+    )
+    result = await import_file(sessions, courtyard_id, second)
+
+    assert result == ImportResult(created=1, updated=2, unchanged=1)
+    homes = await stored(sessions)
+    assert len(homes) == 4
+    by_room = {h.room: h for h in homes}
+    assert by_room["101"].area_centi_m2 == 8800
+    assert (by_room["103"].owner_name, by_room["103"].parking_spaces) == ("钱十", 1)
+
+    # the same file again changes nothing
+    assert await import_file(sessions, courtyard_id, second) == ImportResult(0, 0, 4)
+    assert await household_count(sessions) == 4
+
+
+async def test_same_room_in_another_courtyard_is_another_household(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    first = await make_courtyard(sessions, clock)
+    async with sessions() as session, session.begin():
+        second = (await courtyards.create_courtyard(session, "都市A座", clock())).id
+    path = write_csv(tmp_path / "homes.csv", HEADER, "1号楼,1单元,101,50,0,,")
+
+    await import_file(sessions, first, path)
+    await import_file(sessions, second, path)
+
+    assert sorted(h.courtyard_id for h in await stored(sessions)) == sorted([first, second])
+
+
+async def test_a_large_file_reports_progress(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    lines = [
+        f"A座,{u}单元,{f}{d:02d},45.5,0,,"
+        for u in (1, 2)
+        for f in range(1, 24)
+        for d in range(1, 12)
+    ]
+    path = write_csv(tmp_path / "big.csv", HEADER, *lines)
+    rows = household_import.parse_rows(household_import.read_table(path))
+    seen: list[tuple[int, int]] = []
+    async with sessions() as session, session.begin():
+        result = await household_import.save_rows(
+            session, courtyard_id, rows, progress=lambda done, total: seen.append((done, total))
+        )
+    assert result.created == len(lines) == 506
+    assert seen == [(500, 506), (506, 506)]
+    assert await household_count(sessions) == 506
+
+
+# ---- bad files: every problem by line, and nothing written -----------------------------------
+
+
+def problems(error: ImportRejected) -> list[tuple[int, str]]:
+    return [(p.line, p.message % p.params if p.params else p.message) for p in error.problems]
+
+
+async def rejected(
+    sessions: async_sessionmaker[AsyncSession], courtyard_id: int, path: Path
+) -> list[tuple[int, str]]:
+    before = await household_count(sessions)
+    with pytest.raises(ImportRejected) as caught:
+        await import_file(sessions, courtyard_id, path)
+    assert await household_count(sessions) == before, "a rejected file wrote something"
+    return problems(caught.value)
+
+
+@pytest.fixture
+async def courtyard_with_homes(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> int:
+    """A courtyard that already has two households, so 'nothing written' is not 'empty'."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(
+        tmp_path / "existing.csv", HEADER, "9号楼,1单元,101,50,0,,", "9号楼,1单元,102,50,0,,"
+    )
+    await import_file(sessions, courtyard_id, path)
+    return courtyard_id
+
+
+async def test_missing_column_is_reported_on_the_header_line(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        "",  # a blank first line: the header is on line 2
+        "building,unit,room,parking_spots",
+        "1号楼,1单元,101,0",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, "missing column(s): area_m2")
+    ]
+
+
+@pytest.mark.parametrize("area", ["abc", "-5", "12.345", "0", ""])
+async def test_bad_area(
+    sessions: async_sessionmaker[AsyncSession],
+    courtyard_with_homes: int,
+    tmp_path: Path,
+    area: str,
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        HEADER,
+        "1号楼,1单元,101,80,0,,",  # a good row before the bad one is not written either
+        f"1号楼,1单元,102,{area},0,,",
+        "1号楼,1单元,103,80,0,,",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (3, f"area_m2 {area} is not a positive number of m²")
+    ]
+
+
+async def test_empty_room(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", HEADER, "1号楼,1单元,101,80,0,,", "1号楼,1单元,,80,0,,")
+    assert await rejected(sessions, courtyard_with_homes, path) == [(3, "room is empty")]
+
+
+async def test_duplicate_room_within_the_file(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        HEADER,
+        "1号楼,1单元,101,80,0,,",
+        "1号楼,1单元,102,80,0,,",
+        "1号楼,1单元,101,81,0,,",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (4, "the same room is already on line 2")
+    ]
+
+
+async def test_bad_phone(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", HEADER, "1号楼,1单元,101,80,0,张三,call me")
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, "phone call me is not a phone number")
+    ]
+
+
+@pytest.mark.parametrize("parking", ["1.5", "two", "-1"])
+async def test_non_integer_parking(
+    sessions: async_sessionmaker[AsyncSession],
+    courtyard_with_homes: int,
+    tmp_path: Path,
+    parking: str,
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", HEADER, f"1号楼,1单元,101,80,{parking},,")
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, f"parking_spots {parking} is not a whole number")
+    ]
+
+
+async def test_every_problem_of_a_file_is_listed_and_an_xlsx_too(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["楼栋", "单元", "房号", "面积", "车位", "电话"])
+    sheet.append(["1号楼", "1单元", 101, 80, 0, None])
+    sheet.append(["1号楼", "1单元", None, 80, 0, None])
+    sheet.append(["1号楼", "1单元", 103, "abc", 1.5, "?"])
+    path = tmp_path / "bad.xlsx"
+    workbook.save(path)
+
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (3, "room is empty"),
+        (4, "area_m2 abc is not a positive number of m²"),
+        (4, "parking_spots 1.5 is not a whole number"),
+        (4, "phone ? is not a phone number"),
+    ]
+
+
+async def test_empty_file_and_unknown_kind(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert await rejected(sessions, courtyard_with_homes, empty) == [(1, "the file is empty")]
+
+    odd = tmp_path / "homes.xls"
+    odd.write_bytes(b"not really")
+    with pytest.raises(DomainError) as caught:
+        await import_file(sessions, courtyard_with_homes, odd)
+    assert "csv" in caught.value.message and "xlsx" in caught.value.message
+    assert await household_count(sessions) == 2
