@@ -1,4 +1,7 @@
-"""``python -m sandbox [--host H] [--port P] [--no-limits]``: a standalone sandbox to poke at."""
+"""``python -m sandbox [--host H] [--port P] [--no-limits] [--demo]``: a standalone sandbox.
+
+``--demo`` adds a few invented people and a group (demo data is invented).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,19 @@ from sandbox.limits import SandboxLimits
 from sandbox.server import Sandbox
 
 
-async def serve(host: str, port: int, limits: bool, username: str) -> None:
+def seed_demo(sandbox: Sandbox) -> None:
+    """Invented people of 纬三路13号院: a resident, a grid leader and a repair worker."""
+    resident = sandbox.add_user("王阿姨", last_name="(演示)")
+    leader = sandbox.add_user("李网格长", last_name="(演示)")
+    sandbox.add_user("张师傅", last_name="(演示)")
+    sandbox.add_user("Alice", last_name="(demo)", language_code="en")
+    sandbox.add_group("纬三路13号院 议事群（演示）", [leader.id, resident.id])
+
+
+async def serve(host: str, port: int, limits: bool, username: str, demo: bool = False) -> None:
     sandbox = Sandbox(bot_username=username, limits=SandboxLimits(enabled=limits))
+    if demo:
+        seed_demo(sandbox)
     url = await sandbox.start(host, port)
     print(f"Sandbox running: web chat {url}/  Bot API {url}/bot<token>/<method>", flush=True)
     try:
@@ -26,9 +40,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--bot-username", default="courtyard_sandbox_bot")
     parser.add_argument("--no-limits", action="store_true", help="never answer 429")
+    parser.add_argument("--demo", action="store_true", help="add invented people and a group")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, not args.no_limits, args.bot_username))
+        asyncio.run(
+            serve(args.host, args.port, not args.no_limits, args.bot_username, demo=args.demo)
+        )
 
 
 if __name__ == "__main__":

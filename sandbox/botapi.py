@@ -24,9 +24,14 @@ _dumps = partial(json.dumps, ensure_ascii=False)
 
 
 async def _get_me(call: Call) -> dict[str, Any]:
-    return {**call.bot, "can_join_groups": True, "can_read_all_group_messages": True,
-            "supports_inline_queries": False, "can_connect_to_business": False,
-            "has_main_web_app": False}
+    return {
+        **call.bot,
+        "can_join_groups": True,
+        "can_read_all_group_messages": True,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
 
 
 async def _get_updates(call: Call) -> list[dict[str, Any]]:
@@ -116,24 +121,57 @@ async def call_method(core: Core, token: str, method: str, params: Params) -> An
     return await handler(Call(core, account, params))
 
 
-_CANONICAL = {name.lower(): name for name in [
-    "getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "sendMessage",
-    "sendPhoto", "sendVoice", "sendDocument", "editMessageText", "editMessageCaption",
-    "editMessageReplyMarkup", "deleteMessage", "deleteMessages", "answerCallbackQuery",
-    "getFile", "sendChatAction", "getChat", "getChatMember", "getChatAdministrators",
-    "getChatMemberCount", "leaveChat", "pinChatMessage", "unpinChatMessage",
-    "unpinAllChatMessages", "setMyCommands", "getMyCommands", "deleteMyCommands",
-    "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription",
-    "setMyName", "getMyName", "setChatMenuButton", "close", "logOut",
-]}
+_CANONICAL = {
+    name.lower(): name
+    for name in [
+        "getMe",
+        "getUpdates",
+        "setWebhook",
+        "deleteWebhook",
+        "getWebhookInfo",
+        "sendMessage",
+        "sendPhoto",
+        "sendVoice",
+        "sendDocument",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "deleteMessage",
+        "deleteMessages",
+        "answerCallbackQuery",
+        "getFile",
+        "sendChatAction",
+        "getChat",
+        "getChatMember",
+        "getChatAdministrators",
+        "getChatMemberCount",
+        "leaveChat",
+        "pinChatMessage",
+        "unpinChatMessage",
+        "unpinAllChatMessages",
+        "setMyCommands",
+        "getMyCommands",
+        "deleteMyCommands",
+        "setMyDescription",
+        "getMyDescription",
+        "setMyShortDescription",
+        "getMyShortDescription",
+        "setMyName",
+        "getMyName",
+        "setChatMenuButton",
+        "close",
+        "logOut",
+    ]
+}
 
 
 def routes(core: Core) -> list[web.RouteDef]:
     async def api(request: web.Request) -> web.Response:
         try:
             params = await read_params(request)
-            result = await call_method(core, request.match_info["token"],
-                                       request.match_info["method"], params)
+            result = await call_method(
+                core, request.match_info["token"], request.match_info["method"], params
+            )
             return _answer({"ok": True, "result": result})
         except ApiError as error:
             return _answer(error.to_json(), error.code)
@@ -141,6 +179,11 @@ def routes(core: Core) -> list[web.RouteDef]:
             # a parameter of a shape we did not expect: say so rather than fail
             log.info("bad request to %s: %r", request.match_info["method"], exc)
             return _answer(bad_request(f"invalid parameters: {exc}").to_json(), 400)
+        except web.HTTPException:
+            raise  # e.g. 413 for a body over the upload limit, as Telegram answers
+        except Exception as exc:  # a sandbox bug must still not look like a Telegram outage
+            log.exception("unexpected error in %s", request.match_info["method"])
+            return _answer(bad_request(f"sandbox could not handle this: {exc!r}").to_json(), 400)
 
     async def download(request: web.Request) -> web.StreamResponse:
         try:

@@ -13,9 +13,18 @@ from sandbox.world import SandboxChat
 
 JSON = dict[str, Any]
 _ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories", "can_send_welcome_messages", "can_pin_messages",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_send_welcome_messages",
+    "can_pin_messages",
 )
 
 
@@ -24,8 +33,13 @@ def member_json(status: str, user: JSON) -> JSON:
     if status == "creator":
         return {"status": "creator", "user": user, "is_anonymous": False}
     if status == "administrator":
-        return {"status": "administrator", "user": user, "can_be_edited": False,
-                "is_anonymous": False, **dict.fromkeys(_ADMIN_RIGHTS, True)}
+        return {
+            "status": "administrator",
+            "user": user,
+            "can_be_edited": False,
+            "is_anonymous": False,
+            **dict.fromkeys(_ADMIN_RIGHTS, True),
+        }
     if status == "kicked":
         return {"status": "kicked", "user": user, "until_date": 0}
     return {"status": status, "user": user}
@@ -41,8 +55,15 @@ def status_in(chat: SandboxChat, user_id: int) -> str:
     return "member" if user_id in chat.member_ids else "left"
 
 
-def bot_membership_changed(core: Core, chat: SandboxChat, by: JSON | None, old: str, new: str,
-                           *, only_bot: int | None = None) -> None:
+def bot_membership_changed(
+    core: Core,
+    chat: SandboxChat,
+    by: JSON | None,
+    old: str,
+    new: str,
+    *,
+    only_bot: int | None = None,
+) -> None:
     """The bot's status in a chat changed: a my_chat_member update (``by`` None: the bot)."""
     if chat.type != "private":
         chat.bot_member = new in ("member", "administrator")
@@ -50,9 +71,13 @@ def bot_membership_changed(core: Core, chat: SandboxChat, by: JSON | None, old: 
     chat_json = chat.to_json()
 
     def build(bot: JSON) -> JSON:
-        return {"chat": chat_json, "from": by or bot, "date": date,
-                "old_chat_member": member_json(old, bot),
-                "new_chat_member": member_json(new, bot)}
+        return {
+            "chat": chat_json,
+            "from": by or bot,
+            "date": date,
+            "old_chat_member": member_json(old, bot),
+            "new_chat_member": member_json(new, bot),
+        }
 
     core.hub.emit("my_chat_member", build, for_bot=only_bot)
     core.world.touch()
@@ -67,10 +92,18 @@ def _chat(call: Call) -> SandboxChat:
 
 async def get_chat(call: Call) -> JSON:
     chat = _chat(call)
-    info: JSON = {**chat.to_json(), "accent_color_id": 0, "max_reaction_count": 11,
-                  "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                          "unique_gifts": False, "premium_subscription": False,
-                                          "gifts_from_channels": False}}
+    info: JSON = {
+        **chat.to_json(),
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        },
+    }
     if chat.pinned_message_id and (pinned := chat.find(chat.pinned_message_id)):
         info["pinned_message"] = dict(pinned.data)
     return info
@@ -141,20 +174,27 @@ async def unpin_chat_message(call: Call) -> bool:
 
 def _settings_key(call: Call) -> tuple[int, str, str]:
     scope = call.params.get_json("scope", "bot command scope") or {"type": "default"}
-    return (call.bot_id, json.dumps(scope, sort_keys=True),
-            call.params.get_str("language_code") or "")
+    return (
+        call.bot_id,
+        json.dumps(scope, sort_keys=True),
+        call.params.get_str("language_code") or "",
+    )
 
 
 async def set_my_commands(call: Call) -> bool:
     commands = call.params.get_json("commands", "bot commands")
     if not isinstance(commands, list):
-        raise bad_request("parameter \"commands\" is required")
+        raise bad_request('parameter "commands" is required')
     for command in commands:
-        if not isinstance(command, dict) or not command.get("command") \
-                or not command.get("description"):
+        if (
+            not isinstance(command, dict)
+            or not command.get("command")
+            or not command.get("description")
+        ):
             raise bad_request("BOT_COMMAND_INVALID")
     call.core.commands[_settings_key(call)] = [
-        {"command": str(c["command"]), "description": str(c["description"])} for c in commands]
+        {"command": str(c["command"]), "description": str(c["description"])} for c in commands
+    ]
     call.core.world.touch()
     return True
 

@@ -44,8 +44,12 @@ class Core:
         self.flood = FloodControl(self.limits, self.clock)
 
     def bot_user(self, bot_id: int) -> JSON:
-        return {"id": bot_id, "is_bot": True, "first_name": "楼院管家 Sandbox",
-                "username": self.bot_username}
+        return {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "楼院管家 Sandbox",
+            "username": self.bot_username,
+        }
 
     def account_for(self, token: str) -> BotAccount:
         match = _TOKEN.match(token)

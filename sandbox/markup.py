@@ -13,9 +13,18 @@ from typing import Any
 from sandbox.params import ApiError, bad_request
 
 _SIMPLE_TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "code": "code", "pre": "pre", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "tg-spoiler": "spoiler",
 }
 _OTHER_TAGS = {"a", "span", "blockquote", "tg-emoji"}
 MAX_CALLBACK_DATA = 64
@@ -46,7 +55,7 @@ class _EntityParser(HTMLParser):
             if tag == "code" and self.stack and self.stack[-1][0] == "pre":
                 language = attributes.get("class", "")
                 if language.startswith("language-"):
-                    self.stack[-1][1]["language"] = language[len("language-"):]
+                    self.stack[-1][1]["language"] = language[len("language-") :]
                 entity = {"type": "_inner_code"}
         elif tag == "a":
             href = attributes.get("href", "")
@@ -56,8 +65,9 @@ class _EntityParser(HTMLParser):
                 entity = {"type": "text_link", "url": href}
         elif tag == "span":
             if attributes.get("class") != "tg-spoiler":
-                self._fail(f'Tag "span" must have class "tg-spoiler" at byte offset '
-                           f"{self._offset()}")
+                self._fail(
+                    f'Tag "span" must have class "tg-spoiler" at byte offset {self._offset()}'
+                )
             entity = {"type": "spoiler"}
         elif tag == "blockquote":
             kind = "expandable_blockquote" if "expandable" in attributes else "blockquote"
@@ -74,11 +84,13 @@ class _EntityParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack:
-            self._fail(f'Unexpected end tag at byte offset {self._offset()}')
+            self._fail(f"Unexpected end tag at byte offset {self._offset()}")
         open_tag, entity = self.stack.pop()
         if open_tag != tag:
-            self._fail(f'Unmatched end tag at byte offset {self._offset()}, '
-                       f'expected "</{open_tag}>", found "</{tag}>"')
+            self._fail(
+                f"Unmatched end tag at byte offset {self._offset()}, "
+                f'expected "</{open_tag}>", found "</{tag}>"'
+            )
         length = self.length - entity["offset"]
         if length > 0 and entity["type"] != "_inner_code":
             entity["length"] = length
@@ -103,8 +115,11 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
     for entity in sorted(parser.entities, key=lambda e: (e["offset"], -e["length"])):
         if entity["type"] == "text_mention":
             user_id = entity.pop("_user_id")
-            entity["user"] = {"id": int(user_id) if user_id.isdigit() else 0,
-                              "is_bot": False, "first_name": ""}
+            entity["user"] = {
+                "id": int(user_id) if user_id.isdigit() else 0,
+                "is_bot": False,
+                "first_name": "",
+            }
         ordered = {"offset": entity.pop("offset"), "length": entity.pop("length"), **entity}
         entities.append({"type": ordered.pop("type"), **ordered})
     return "".join(parser.parts), entities
@@ -141,7 +156,7 @@ def check_reply_markup(markup: Any) -> dict[str, Any] | None:
 def _rows(rows: Any, *, inline: bool) -> list[list[dict[str, Any]]]:
     what = "inline keyboard" if inline else "keyboard"
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request(f"field \"{what}\" must be an Array of Arrays")
+        raise bad_request(f'field "{what}" must be an Array of Arrays')
     return [[_button(button, inline=inline) for button in row] for row in rows]
 
 
@@ -155,15 +170,26 @@ def _button(button: Any, *, inline: bool) -> dict[str, Any]:
         raise bad_request("BUTTON_TEXT_INVALID" if inline else "KEYBOARD_BUTTON_TEXT_INVALID")
     if not inline:
         return dict(button)
-    actions = {"callback_data", "url", "switch_inline_query", "switch_inline_query_current_chat",
-               "callback_game", "pay", "login_url", "web_app", "copy_text",
-               "switch_inline_query_chosen_chat"}
+    actions = {
+        "callback_data",
+        "url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "callback_game",
+        "pay",
+        "login_url",
+        "web_app",
+        "copy_text",
+        "switch_inline_query_chosen_chat",
+    }
     if not actions & button.keys():
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed "
-                          "in the inline keyboard")
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
     data = button.get("callback_data")
-    if data is not None and (not isinstance(data, str) or not data
-                             or len(data.encode("utf-8")) > MAX_CALLBACK_DATA):
+    if data is not None and (
+        not isinstance(data, str) or not data or len(data.encode("utf-8")) > MAX_CALLBACK_DATA
+    ):
         raise bad_request("BUTTON_DATA_INVALID")
     return dict(button)
 
@@ -172,5 +198,11 @@ def inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     return markup if markup and "inline_keyboard" in markup else None
 
 
-__all__ = ["ApiError", "check_reply_markup", "command_entities", "inline_markup",
-           "parse_html", "utf16_len"]
+__all__ = [
+    "ApiError",
+    "check_reply_markup",
+    "command_entities",
+    "inline_markup",
+    "parse_html",
+    "utf16_len",
+]

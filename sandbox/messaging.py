@@ -78,14 +78,16 @@ def _reply_to(call: Call, chat: SandboxChat) -> JSON | None:
     return {k: v for k, v in original.data.items() if k != "reply_to_message"}
 
 
-def _deliver(call: Call, chat: SandboxChat, content: JSON, markup: JSON | None,
-             html: str | None, method: str) -> JSON:
+def _deliver(
+    call: Call, chat: SandboxChat, content: JSON, markup: JSON | None, html: str | None, method: str
+) -> JSON:
     core = call.core
     retry_after = core.flood.try_send(call.bot_id, chat.id, chat.type == "private")
     if retry_after is not None:
         core.stats.too_many_requests += 1
-        raise ApiError(429, f"Too Many Requests: retry after {retry_after}",
-                       {"retry_after": retry_after})
+        raise ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
     if markup and "keyboard" in markup:
         chat.reply_keyboard = markup
     elif markup and markup.get("remove_keyboard"):
@@ -115,14 +117,18 @@ def _media_file(call: Call, field: str, kind: str, mime: str) -> StoredFile:
     value = call.params.get_str(field)
     upload = files.get(field)
     if upload is None and value and value.startswith("attach://"):
-        upload = files.get(value[len("attach://"):])
+        upload = files.get(value[len("attach://") :])
     if upload is not None:
         if not upload.data:
             raise bad_request("file must be non-empty")
         name = upload.filename if kind == "document" else None
-        return world.store_file(upload.data, kind, mime_type=upload.content_type or mime,
-                                file_name=name,
-                                duration=call.params.get_int("duration", 0) or 0)
+        return world.store_file(
+            upload.data,
+            kind,
+            mime_type=upload.content_type or mime,
+            file_name=name,
+            duration=call.params.get_int("duration", 0) or 0,
+        )
     if not value:
         raise bad_request(f"there is no {field} in the request")
     known = world.files.get(value)
@@ -130,8 +136,13 @@ def _media_file(call: Call, field: str, kind: str, mime: str) -> StoredFile:
         raise bad_request("wrong file identifier/HTTP URL specified")
     if known.kind == kind:
         return known
-    return world.store_file(known.data, kind, mime_type=known.mime_type,
-                            file_name=known.file_name, duration=known.duration)
+    return world.store_file(
+        known.data,
+        kind,
+        mime_type=known.mime_type,
+        file_name=known.file_name,
+        duration=known.duration,
+    )
 
 
 async def send_media(call: Call, method: str) -> JSON:
@@ -162,15 +173,18 @@ def _own_message(call: Call, chat: SandboxChat, what: str) -> StoredMessage:
     return stored
 
 
-def _apply_edit(call: Call, stored: StoredMessage, changes: JSON, markup: JSON | None,
-                html: str | None) -> JSON:
+def _apply_edit(
+    call: Call, stored: StoredMessage, changes: JSON, markup: JSON | None, html: str | None
+) -> JSON:
     data = stored.data
     before = {k: data.get(k) for k in (*changes, "reply_markup")}
     after = {**{k: v or None for k, v in changes.items()}, "reply_markup": markup}
     if before == after:
-        raise bad_request("message is not modified: specified new message content and reply "
-                          "markup are exactly the same as a current content and reply markup "
-                          "of the message")
+        raise bad_request(
+            "message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup "
+            "of the message"
+        )
     for key, value in after.items():
         if value:
             data[key] = value
@@ -268,9 +282,12 @@ async def answer_callback_query(call: Call) -> bool:
     pending = call.core.callbacks.get(query_id)
     if pending is None or pending.answer is not None or pending.bot_id != call.bot_id:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
-    answer = {"callback_query_id": query_id, "text": call.params.get_str("text"),
-              "show_alert": call.params.get_bool("show_alert"),
-              "url": call.params.get_str("url")}
+    answer = {
+        "callback_query_id": query_id,
+        "text": call.params.get_str("text"),
+        "show_alert": call.params.get_bool("show_alert"),
+        "url": call.params.get_str("url"),
+    }
     pending.answer = answer
     call.core.answered_callbacks.append(answer)
     call.core.world.touch()

@@ -24,8 +24,11 @@ class ApiError(Exception):
         self.parameters = parameters
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"ok": False, "error_code": self.code,
-                                "description": self.description}
+        data: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
         if self.parameters:
             data["parameters"] = self.parameters
         return data

@@ -57,8 +57,9 @@ async def user_sends(core: Core, user_id: int, text: str, *, chat_id: int | None
     return message
 
 
-async def user_sends_photo(core: Core, user_id: int, data: bytes, *, caption: str | None = None,
-                           chat_id: int | None = None) -> JSON:
+async def user_sends_photo(
+    core: Core, user_id: int, data: bytes, *, caption: str | None = None, chat_id: int | None = None
+) -> JSON:
     mime = "image/png" if data[:4] == b"\x89PNG" else "image/jpeg"
     stored = core.world.store_file(data, "photo", mime_type=mime)
     content: JSON = {"photo": stored.media_json()}
@@ -67,31 +68,49 @@ async def user_sends_photo(core: Core, user_id: int, data: bytes, *, caption: st
     return _post(core, user_id, chat_id, content)
 
 
-async def user_sends_voice(core: Core, user_id: int, data: bytes, *, duration: int = 3,
-                           chat_id: int | None = None, mime_type: str = "audio/ogg") -> JSON:
+async def user_sends_voice(
+    core: Core,
+    user_id: int,
+    data: bytes,
+    *,
+    duration: int = 3,
+    chat_id: int | None = None,
+    mime_type: str = "audio/ogg",
+) -> JSON:
     stored = core.world.store_file(data, "voice", mime_type=mime_type, duration=duration)
     return _post(core, user_id, chat_id, {"voice": stored.media_json()})
 
 
 def _has_callback(message: StoredMessage, data: str) -> bool:
     markup = message.data.get("reply_markup") or {}
-    return any(button.get("callback_data") == data
-               for row in markup.get("inline_keyboard", []) for button in row)
+    return any(
+        button.get("callback_data") == data
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    )
 
 
-async def user_taps(core: Core, user_id: int, message_id: int, callback_data: str, *,
-                    chat_id: int | None = None) -> str:
+async def user_taps(
+    core: Core, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
+) -> str:
     user = core.world.user(user_id)
     chat = _chat_of(core, user, chat_id)
     message = chat.find(message_id)
     if message is None or message.deleted or not _has_callback(message, callback_data):
-        raise LookupError(f"message {message_id} in chat {chat.id} has no button "
-                          f"with callback_data {callback_data!r}")
+        raise LookupError(
+            f"message {message_id} in chat {chat.id} has no button "
+            f"with callback_data {callback_data!r}"
+        )
     bot_id = int(message.data["from"]["id"])
     query_id = str(secrets.randbits(62))
     core.callbacks[query_id] = PendingCallback(query_id, bot_id, chat.id, message_id, user_id)
-    payload = {"id": query_id, "from": user.to_json(), "message": copy.deepcopy(message.data),
-               "chat_instance": str(abs(chat.id) * 7919 % 10**18), "data": callback_data}
+    payload = {
+        "id": query_id,
+        "from": user.to_json(),
+        "message": copy.deepcopy(message.data),
+        "chat_instance": str(abs(chat.id) * 7919 % 10**18),
+        "data": callback_data,
+    }
     core.hub.emit("callback_query", lambda bot: payload, for_bot=bot_id)
     return query_id
 
@@ -100,8 +119,9 @@ def reply_button_texts(keyboard: JSON) -> list[str]:
     return [button["text"] for row in keyboard.get("keyboard", []) for button in row]
 
 
-async def user_taps_text(core: Core, user_id: int, button_text: str, *,
-                         chat_id: int | None = None) -> JSON:
+async def user_taps_text(
+    core: Core, user_id: int, button_text: str, *, chat_id: int | None = None
+) -> JSON:
     """Tap a button by its text: an inline one on the newest bot message that has it, else a
     reply-keyboard one. Inline: ``{"callback_query_id", "message_id", "data"}``; reply keyboard:
     the message the tap sent."""
@@ -115,10 +135,14 @@ async def user_taps_text(core: Core, user_id: int, button_text: str, *,
             for button in row:
                 if button.get("text") == button_text and "callback_data" in button:
                     data = button["callback_data"]
-                    query_id = await user_taps(core, user_id, message.message_id, data,
-                                               chat_id=chat.id)
-                    return {"callback_query_id": query_id, "message_id": message.message_id,
-                            "data": data}
+                    query_id = await user_taps(
+                        core, user_id, message.message_id, data, chat_id=chat.id
+                    )
+                    return {
+                        "callback_query_id": query_id,
+                        "message_id": message.message_id,
+                        "data": data,
+                    }
     if chat.reply_keyboard and button_text in reply_button_texts(chat.reply_keyboard):
         return await user_sends(core, user_id, button_text, chat_id=chat.id)
     raise LookupError(f"no button {button_text!r} in chat {chat.id}")
@@ -135,14 +159,24 @@ async def add_bot_to_group(core: Core, chat_id: int, by_user_id: int) -> None:
         chat.admin_ids.add(by_user_id)
     bot_membership_changed(core, chat, user.to_json(), "left", "member")
     shown_bot = core.bot_user(core.default_bot_id() or 1)
-    stored = core.world.store_message(chat, user.to_json(), {
-        "new_chat_members": [shown_bot], "new_chat_member": shown_bot,
-        "new_chat_participant": shown_bot})
+    stored = core.world.store_message(
+        chat,
+        user.to_json(),
+        {
+            "new_chat_members": [shown_bot],
+            "new_chat_member": shown_bot,
+            "new_chat_participant": shown_bot,
+        },
+    )
     snapshot = copy.deepcopy(stored.data)
 
     def build(bot: JSON) -> JSON:
-        return {**snapshot, "new_chat_members": [bot], "new_chat_member": bot,
-                "new_chat_participant": bot}
+        return {
+            **snapshot,
+            "new_chat_members": [bot],
+            "new_chat_member": bot,
+            "new_chat_participant": bot,
+        }
 
     core.hub.emit("message", build)
 
@@ -163,9 +197,14 @@ def last_bot_message(core: Core, chat_id: int) -> JSON | None:
     return None
 
 
-async def wait_for_bot_message(core: Core, chat_id: int, *, after_message_id: int = 0,
-                               timeout: float = 5.0,  # noqa: ASYNC109 - the public interface
-                               predicate: Callable[[JSON], bool] | None = None) -> JSON:
+async def wait_for_bot_message(
+    core: Core,
+    chat_id: int,
+    *,
+    after_message_id: int = 0,
+    timeout: float = 5.0,  # noqa: ASYNC109 - the public interface
+    predicate: Callable[[JSON], bool] | None = None,
+) -> JSON:
     deadline = time.monotonic() + timeout
     while True:
         for message in core.world.chat(chat_id).messages[after_message_id:]:
@@ -175,7 +214,8 @@ async def wait_for_bot_message(core: Core, chat_id: int, *, after_message_id: in
                     return public
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise TimeoutError(f"no bot message in chat {chat_id} after "
-                               f"{after_message_id} within {timeout} s")
+            raise TimeoutError(
+                f"no bot message in chat {chat_id} after {after_message_id} within {timeout} s"
+            )
         await core.world.wait_change(min(remaining, 0.5))
         await asyncio.sleep(0)

@@ -23,11 +23,14 @@ MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for files bots upload
 class Sandbox:
     """A local stand-in for Telegram. See the package docstring for how updates are routed."""
 
-    def __init__(self, *, bot_username: str = "courtyard_sandbox_bot",
-                 limits: SandboxLimits | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.core = Core(bot_username=bot_username, limits=limits or SandboxLimits(),
-                         clock=clock)
+    def __init__(
+        self,
+        *,
+        bot_username: str = "courtyard_sandbox_bot",
+        limits: SandboxLimits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.core = Core(bot_username=bot_username, limits=limits or SandboxLimits(), clock=clock)
         self.core.hub.reply_handler = self._run_webhook_reply
         self.api_url = ""
         self._runner: web.AppRunner | None = None
@@ -73,11 +76,22 @@ class Sandbox:
     def stats(self) -> SandboxStats:
         return self.core.stats
 
-    def add_user(self, first_name: str, *, user_id: int | None = None,
-                 last_name: str | None = None, username: str | None = None,
-                 language_code: str = "zh-hans") -> SandboxUser:
-        return self.core.world.add_user(first_name, user_id=user_id, last_name=last_name,
-                                        username=username, language_code=language_code)
+    def add_user(
+        self,
+        first_name: str,
+        *,
+        user_id: int | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str = "zh-hans",
+    ) -> SandboxUser:
+        return self.core.world.add_user(
+            first_name,
+            user_id=user_id,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+        )
 
     def add_group(self, title: str, member_ids: list[int]) -> SandboxChat:
         return self.core.world.add_group(title, member_ids)
@@ -88,23 +102,30 @@ class Sandbox:
     async def user_sends(self, user_id: int, text: str, *, chat_id: int | None = None) -> JSON:
         return await people.user_sends(self.core, user_id, text, chat_id=chat_id)
 
-    async def user_sends_photo(self, user_id: int, data: bytes, *, caption: str | None = None,
-                               chat_id: int | None = None) -> JSON:
-        return await people.user_sends_photo(self.core, user_id, data, caption=caption,
-                                             chat_id=chat_id)
+    async def user_sends_photo(
+        self, user_id: int, data: bytes, *, caption: str | None = None, chat_id: int | None = None
+    ) -> JSON:
+        return await people.user_sends_photo(
+            self.core, user_id, data, caption=caption, chat_id=chat_id
+        )
 
-    async def user_sends_voice(self, user_id: int, data: bytes, *, duration: int = 3,
-                               chat_id: int | None = None) -> JSON:
-        return await people.user_sends_voice(self.core, user_id, data, duration=duration,
-                                             chat_id=chat_id)
+    async def user_sends_voice(
+        self, user_id: int, data: bytes, *, duration: int = 3, chat_id: int | None = None
+    ) -> JSON:
+        return await people.user_sends_voice(
+            self.core, user_id, data, duration=duration, chat_id=chat_id
+        )
 
-    async def user_taps(self, user_id: int, message_id: int, callback_data: str, *,
-                        chat_id: int | None = None) -> str:
-        return await people.user_taps(self.core, user_id, message_id, callback_data,
-                                      chat_id=chat_id)
+    async def user_taps(
+        self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
+    ) -> str:
+        return await people.user_taps(
+            self.core, user_id, message_id, callback_data, chat_id=chat_id
+        )
 
-    async def user_taps_text(self, user_id: int, button_text: str, *,
-                             chat_id: int | None = None) -> JSON:
+    async def user_taps_text(
+        self, user_id: int, button_text: str, *, chat_id: int | None = None
+    ) -> JSON:
         return await people.user_taps_text(self.core, user_id, button_text, chat_id=chat_id)
 
     def block_bot(self, user_id: int, blocked: bool = True) -> None:
@@ -116,9 +137,18 @@ class Sandbox:
     def last_bot_message(self, chat_id: int) -> JSON | None:
         return people.last_bot_message(self.core, chat_id)
 
-    async def wait_for_bot_message(self, chat_id: int, *, after_message_id: int = 0,
-                                   timeout: float = 5.0,  # noqa: ASYNC109 - the public interface
-                                   predicate: Callable[[JSON], bool] | None = None) -> JSON:
-        return await people.wait_for_bot_message(self.core, chat_id,
-                                                 after_message_id=after_message_id,
-                                                 timeout=timeout, predicate=predicate)
+    async def wait_for_bot_message(
+        self,
+        chat_id: int,
+        *,
+        after_message_id: int = 0,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the public interface
+        predicate: Callable[[JSON], bool] | None = None,
+    ) -> JSON:
+        return await people.wait_for_bot_message(
+            self.core,
+            chat_id,
+            after_message_id=after_message_id,
+            timeout=timeout,
+            predicate=predicate,
+        )

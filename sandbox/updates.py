@@ -107,8 +107,11 @@ class UpdateHub:
     # -- long polling -------------------------------------------------------------------
     async def get_updates(self, account: BotAccount, params: Params) -> list[JSON]:
         if account.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                "active; use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is "
+                "active; use deleteWebhook to delete the webhook first",
+            )
         offset = params.get_int("offset", 0) or 0
         limit = min(100, max(1, params.get_int("limit", 100) or 100))
         timeout = max(0.0, min(params.get_float("timeout", 0.0), 50.0))
@@ -128,8 +131,11 @@ class UpdateHub:
         deadline = time.monotonic() + timeout
         while True:
             if generation != account.poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
-                                    "sure that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make "
+                    "sure that only one bot instance is running",
+                )
             pending = self.pending(account)[:limit]
             remaining = deadline - time.monotonic()
             if pending or remaining <= 0 or self._closed:
@@ -161,8 +167,11 @@ class UpdateHub:
         self._wake()
 
     def webhook_info(self, account: BotAccount) -> JSON:
-        info: JSON = {"url": account.webhook_url, "has_custom_certificate": False,
-                      "pending_update_count": len(self.pending(account))}
+        info: JSON = {
+            "url": account.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending(account)),
+        }
         if account.webhook_url:
             info["max_connections"] = account.max_connections
             info["ip_address"] = "127.0.0.1"
@@ -198,8 +207,9 @@ class UpdateHub:
         if account.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = account.secret_token
         try:
-            async with self._http.post(account.webhook_url, json=self.render(account, update),
-                                       headers=headers) as response:
+            async with self._http.post(
+                account.webhook_url, json=self.render(account, update), headers=headers
+            ) as response:
                 if 200 <= response.status < 300:
                     await self._run_reply(account, response)
                     return True

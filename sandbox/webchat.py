@@ -38,9 +38,8 @@ def _guarded(handler: Handler) -> Handler:
             return await handler(request)
         except web.HTTPException:
             raise
-        except (LookupError, ValueError, TypeError, PermissionError) as exc:
-            return web.json_response({"ok": False, "error": str(exc)}, status=400,
-                                     dumps=_dumps)
+        except Exception as exc:  # the page shows the reason; the server stays up
+            return web.json_response({"ok": False, "error": str(exc)}, status=400, dumps=_dumps)
 
     return wrapped
 
@@ -50,9 +49,12 @@ def _message_view(core: Core, stored: StoredMessage, viewer: int) -> JSON:
     sender = data.get("from", {})
     kind = "bot" if sender.get("is_bot") else "me" if sender.get("id") == viewer else "other"
     view: JSON = {
-        "message_id": stored.message_id, "from_kind": kind, "date": data.get("date"),
+        "message_id": stored.message_id,
+        "from_kind": kind,
+        "date": data.get("date"),
         "from_name": " ".join(filter(None, [sender.get("first_name"), sender.get("last_name")])),
-        "deleted": stored.deleted, "edited": stored.edited,
+        "deleted": stored.deleted,
+        "edited": stored.edited,
     }
     if stored.deleted:
         return view
@@ -65,8 +67,10 @@ def _message_view(core: Core, stored: StoredMessage, viewer: int) -> JSON:
         view["voice_url"] = f"/sandbox/files/{data['voice']['file_id']}"
     if "document" in data:
         document = data["document"]
-        view["document"] = {"url": f"/sandbox/files/{document['file_id']}",
-                            "name": document.get("file_name") or "file"}
+        view["document"] = {
+            "url": f"/sandbox/files/{document['file_id']}",
+            "name": document.get("file_name") or "file",
+        }
     if "new_chat_members" in data:
         view["service"] = {"joined": [m.get("first_name", "") for m in data["new_chat_members"]]}
     if data.get("reply_to_message"):
@@ -74,17 +78,24 @@ def _message_view(core: Core, stored: StoredMessage, viewer: int) -> JSON:
         view["reply_to"] = (quoted.get("text") or quoted.get("caption") or "")[:80]
     if markup := data.get("reply_markup"):
         view["inline_keyboard"] = [
-            [{"text": b["text"], "callback_data": b.get("callback_data"), "url": b.get("url")}
-             for b in row] for row in markup.get("inline_keyboard", [])]
+            [
+                {"text": b["text"], "callback_data": b.get("callback_data"), "url": b.get("url")}
+                for b in row
+            ]
+            for row in markup.get("inline_keyboard", [])
+        ]
     return view
 
 
 def _chat_view(core: Core, chat: SandboxChat, viewer: int) -> JSON:
     pinned = chat.find(chat.pinned_message_id) if chat.pinned_message_id else None
     view: JSON = {
-        "chat": {"id": chat.id, "type": chat.type,
-                 "title": chat.title or (chat.user.full_name if chat.user else ""),
-                 "bot_member": chat.bot_member or chat.type == "private"},
+        "chat": {
+            "id": chat.id,
+            "type": chat.type,
+            "title": chat.title or (chat.user.full_name if chat.user else ""),
+            "bot_member": chat.bot_member or chat.type == "private",
+        },
         "messages": [_message_view(core, m, viewer) for m in chat.messages],
         "pinned": _message_view(core, pinned, viewer) if pinned and not pinned.deleted else None,
         "reply_keyboard": chat.reply_keyboard,
@@ -106,12 +117,23 @@ def _state(core: Core) -> JSON:
     return {
         "bot": {"username": core.bot_username},
         "version": world.version,
-        "people": [{"id": u.id, "first_name": u.first_name, "last_name": u.last_name,
-                    "username": u.username, "language_code": u.language_code,
-                    "name": u.full_name, "blocked": u.blocked_bot} for u in world.users.values()],
-        "groups": [{"id": c.id, "title": c.title, "member_ids": c.member_ids,
-                    "bot_member": c.bot_member}
-                   for c in world.chats.values() if c.type != "private"],
+        "people": [
+            {
+                "id": u.id,
+                "first_name": u.first_name,
+                "last_name": u.last_name,
+                "username": u.username,
+                "language_code": u.language_code,
+                "name": u.full_name,
+                "blocked": u.blocked_bot,
+            }
+            for u in world.users.values()
+        ],
+        "groups": [
+            {"id": c.id, "title": c.title, "member_ids": c.member_ids, "bot_member": c.bot_member}
+            for c in world.chats.values()
+            if c.type != "private"
+        ],
         "commands": _commands(core),
     }
 
@@ -135,8 +157,12 @@ async def _form_upload(request: web.Request) -> tuple[int, bytes, str | None, st
     if not data:
         raise ValueError("the file is empty")
     caption = form.get("caption")
-    return (int(str(form.get("user_id"))), data,
-            caption if isinstance(caption, str) and caption else None, upload.content_type)
+    return (
+        int(str(form.get("user_id"))),
+        data,
+        caption if isinstance(caption, str) and caption else None,
+        upload.content_type,
+    )
 
 
 def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
@@ -159,10 +185,12 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
 
     async def add_person(request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)
-        user = world.add_user(str(body.get("first_name", "")),
-                              last_name=body.get("last_name") or None,
-                              username=body.get("username") or None,
-                              language_code=str(body.get("language_code") or "zh-hans"))
+        user = world.add_user(
+            str(body.get("first_name", "")),
+            last_name=body.get("last_name") or None,
+            username=body.get("username") or None,
+            language_code=str(body.get("language_code") or "zh-hans"),
+        )
         return _ok({"ok": True, "id": user.id, "user": user.to_json()})
 
     async def add_group(request: web.Request) -> web.StreamResponse:
@@ -175,8 +203,9 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
 
     async def add_bot(request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)
-        await people.add_bot_to_group(core, int(request.match_info["chat_id"]),
-                                      int(body["user_id"]))
+        await people.add_bot_to_group(
+            core, int(request.match_info["chat_id"]), int(body["user_id"])
+        )
         return _ok({"ok": True})
 
     async def block(request: web.Request) -> web.StreamResponse:
@@ -190,35 +219,46 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
 
     async def send(request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)
-        message = await people.user_sends(core, int(body["user_id"]), str(body.get("text", "")),
-                                          chat_id=int(request.match_info["chat_id"]))
+        message = await people.user_sends(
+            core,
+            int(body["user_id"]),
+            str(body.get("text", "")),
+            chat_id=int(request.match_info["chat_id"]),
+        )
         return _ok({"ok": True, "message_id": message["message_id"]})
 
     async def photo(request: web.Request) -> web.StreamResponse:
         user_id, data, caption, _ = await _form_upload(request)
-        message = await people.user_sends_photo(core, user_id, data, caption=caption,
-                                                chat_id=int(request.match_info["chat_id"]))
+        message = await people.user_sends_photo(
+            core, user_id, data, caption=caption, chat_id=int(request.match_info["chat_id"])
+        )
         return _ok({"ok": True, "message_id": message["message_id"]})
 
     async def voice(request: web.Request) -> web.StreamResponse:
         user_id, data, _, mime = await _form_upload(request)
-        message = await people.user_sends_voice(core, user_id, data,
-                                                chat_id=int(request.match_info["chat_id"]),
-                                                mime_type=mime or "audio/ogg")
+        message = await people.user_sends_voice(
+            core,
+            user_id,
+            data,
+            chat_id=int(request.match_info["chat_id"]),
+            mime_type=mime or "audio/ogg",
+        )
         return _ok({"ok": True, "message_id": message["message_id"]})
 
     async def tap(request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)
         chat_id = int(request.match_info["chat_id"])
-        query_id = await people.user_taps(core, int(body["user_id"]), int(body["message_id"]),
-                                          str(body["data"]), chat_id=chat_id)
+        query_id = await people.user_taps(
+            core, int(body["user_id"]), int(body["message_id"]), str(body["data"]), chat_id=chat_id
+        )
         # wait briefly for the bot's answer so the page can show its toast or alert
         for _ in range(30):
             if core.callbacks[query_id].answer is not None:
                 break
             await world.wait_change(0.1)
-        return _ok({"ok": True, "callback_query_id": query_id,
-                    "answer": core.callbacks[query_id].answer})
+        return _ok(
+            {"ok": True, "callback_query_id": query_id, "answer": core.callbacks[query_id].answer}
+        )
 
     async def file(request: web.Request) -> web.StreamResponse:
         stored = world.files.get(request.match_info["file_id"])

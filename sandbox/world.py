@@ -120,8 +120,11 @@ class StoredFile:
         }
 
     def media_json(self) -> Any:
-        base = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_size": len(self.data)}
+        base = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+        }
         if self.kind == "photo":
             return [{**base, "width": self.width, "height": self.height}]
         if self.kind == "voice":
@@ -162,9 +165,15 @@ class World:
             await asyncio.wait_for(event.wait(), seconds)
 
     # -- people and chats ----------------------------------------------------------------
-    def add_user(self, first_name: str, *, user_id: int | None = None,
-                 last_name: str | None = None, username: str | None = None,
-                 language_code: str = "zh-hans") -> SandboxUser:
+    def add_user(
+        self,
+        first_name: str,
+        *,
+        user_id: int | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str = "zh-hans",
+    ) -> SandboxUser:
         if not first_name.strip():
             raise ValueError("first_name is empty")
         uid = user_id if user_id is not None else next(self._user_ids)
@@ -184,9 +193,13 @@ class World:
         for uid in member_ids:
             self.user(uid)
         chat_id = -(1_000_000_000_000 + next(self._group_ids))
-        chat = SandboxChat(id=chat_id, type="supergroup", title=title.strip(),
-                           member_ids=list(dict.fromkeys(member_ids)),
-                           creator_id=member_ids[0] if member_ids else None)
+        chat = SandboxChat(
+            id=chat_id,
+            type="supergroup",
+            title=title.strip(),
+            member_ids=list(dict.fromkeys(member_ids)),
+            creator_id=member_ids[0] if member_ids else None,
+        )
         self.chats[chat_id] = chat
         self.touch()
         return chat
@@ -204,10 +217,16 @@ class World:
             raise LookupError(f"no chat {chat_id}") from None
 
     # -- messages -----------------------------------------------------------------------
-    def store_message(self, chat: SandboxChat, sender: JSON, content: JSON,
-                      html: str | None = None) -> StoredMessage:
-        data: JSON = {"message_id": chat.next_message_id, "from": sender,
-                      "chat": chat.to_json(), "date": int(time.time()), **content}
+    def store_message(
+        self, chat: SandboxChat, sender: JSON, content: JSON, html: str | None = None
+    ) -> StoredMessage:
+        data: JSON = {
+            "message_id": chat.next_message_id,
+            "from": sender,
+            "chat": chat.to_json(),
+            "date": int(time.time()),
+            **content,
+        }
         chat.next_message_id += 1
         stored = StoredMessage(data=data, html=html)
         chat.messages.append(stored)
@@ -215,8 +234,15 @@ class World:
         return stored
 
     # -- files --------------------------------------------------------------------------
-    def store_file(self, data: bytes, kind: str, *, mime_type: str,
-                   file_name: str | None = None, duration: int = 0) -> StoredFile:
+    def store_file(
+        self,
+        data: bytes,
+        kind: str,
+        *,
+        mime_type: str,
+        file_name: str | None = None,
+        duration: int = 0,
+    ) -> StoredFile:
         number = next(self._file_numbers)
         ext = _EXTENSIONS.get(kind, "bin")
         if kind == "document" and file_name and "." in file_name:
@@ -225,9 +251,15 @@ class World:
         stored = StoredFile(
             file_id=f"SBX{kind[:2].upper()}{number}_{secrets.token_urlsafe(12)}",
             file_unique_id=f"U{number}{secrets.token_hex(4)}",
-            data=data, kind=kind, file_path=f"{kind}s/file_{number}.{ext}",
-            mime_type=mime_type, file_name=file_name, width=width, height=height,
-            duration=duration)
+            data=data,
+            kind=kind,
+            file_path=f"{kind}s/file_{number}.{ext}",
+            mime_type=mime_type,
+            file_name=file_name,
+            width=width,
+            height=height,
+            duration=duration,
+        )
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored
         return stored
@@ -244,10 +276,10 @@ def image_size(data: bytes) -> tuple[int, int]:
         while i + 9 < len(data):
             if data[i] != 0xFF:
                 break
-            marker, size = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+            marker, size = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
             if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                h = int.from_bytes(data[i + 5:i + 7], "big")
-                w = int.from_bytes(data[i + 7:i + 9], "big")
+                h = int.from_bytes(data[i + 5 : i + 7], "big")
+                w = int.from_bytes(data[i + 7 : i + 9], "big")
                 return w, h
             i += 2 + size
     return 320, 320

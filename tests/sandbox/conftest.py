@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sys
+from pathlib import Path
 
-import pytest
-from aiogram import Bot
-from sandbox_testkit import FakeClock, make_bot
+# With plain `pytest`, tests/ is on sys.path and the folder tests/sandbox could shadow the real
+# `sandbox` package as a namespace package; make sure the repository root is importable first.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+if getattr(sys.modules.get("sandbox"), "__file__", "") is None:
+    del sys.modules["sandbox"]
 
-from sandbox import Sandbox, SandboxLimits
+from collections.abc import AsyncIterator, Awaitable, Callable  # noqa: E402
+
+import pytest  # noqa: E402
+from aiogram import Bot  # noqa: E402
+from sandbox_testkit import FakeClock, make_bot  # noqa: E402
+
+from sandbox import Sandbox, SandboxLimits  # noqa: E402
 
 
 @pytest.fixture

@@ -40,8 +40,9 @@ async def test_document_and_voice_from_the_bot(sandbox: Sandbox, bot: Bot) -> No
     user = sandbox.add_user("王")
     doc = await bot.send_document(user.id, BufferedInputFile(b"a,b\n1,2\n", "ledger.csv"))
     assert doc.document is not None and doc.document.file_name == "ledger.csv"
-    voice = await bot.send_voice(user.id, BufferedInputFile(b"OggS" + b"\0" * 20, "v.ogg"),
-                                 duration=4)
+    voice = await bot.send_voice(
+        user.id, BufferedInputFile(b"OggS" + b"\0" * 20, "v.ogg"), duration=4
+    )
     assert voice.voice is not None and voice.voice.duration == 4
 
 
@@ -59,10 +60,12 @@ async def test_user_photo_and_voice_can_be_downloaded(sandbox: Sandbox, bot: Bot
     assert buffer.getvalue() == b"OggS-voice"
 
 
-async def test_private_chat_limit_gives_retry_after(start_sandbox: StartSandbox,
-                                                    clock: FakeClock) -> None:
-    sandbox = await start_sandbox(clock=clock, limits=SandboxLimits(private_burst=3,
-                                                                    private_per_second=1.0))
+async def test_private_chat_limit_gives_retry_after(
+    start_sandbox: StartSandbox, clock: FakeClock
+) -> None:
+    sandbox = await start_sandbox(
+        clock=clock, limits=SandboxLimits(private_burst=3, private_per_second=1.0)
+    )
     bot = make_bot(sandbox)
     try:
         user = sandbox.add_user("王")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 import pytest
 from aiogram import Bot
@@ -19,8 +21,11 @@ from sandbox import Sandbox
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=data)] for text, data in pairs])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data)] for text, data in pairs
+        ]
+    )
 
 
 async def test_get_me_identifies_the_bot_by_its_token(sandbox: Sandbox, bot: Bot) -> None:
@@ -34,14 +39,21 @@ async def test_invalid_token_is_unauthorized(sandbox: Sandbox) -> None:
     url = f"{sandbox.api_url}/botnot-a-token/getMe"
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         assert response.status == 401
-        assert await response.json() == {"ok": False, "error_code": 401,
-                                          "description": "Unauthorized"}
+        assert await response.json() == {
+            "ok": False,
+            "error_code": 401,
+            "description": "Unauthorized",
+        }
 
 
 async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王阿姨")
-    sent = await bot.send_message(user.id, "<b>报修</b> 3号楼 漏水", parse_mode="HTML",
-                                  reply_markup=keyboard(("接单", "claim:1")))
+    sent = await bot.send_message(
+        user.id,
+        "<b>报修</b> 3号楼 漏水",
+        parse_mode="HTML",
+        reply_markup=keyboard(("接单", "claim:1")),
+    )
     assert sent.text == "报修 3号楼 漏水"
     assert sent.entities is not None and sent.entities[0].type == "bold"
     assert sent.entities[0].length == 2
@@ -52,8 +64,12 @@ async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
     assert stored is not None
     assert stored["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "claim:1"
 
-    edited = await bot.edit_message_text("已接单", chat_id=user.id, message_id=sent.message_id,
-                                         reply_markup=keyboard(("完成", "done:1")))
+    edited = await bot.edit_message_text(
+        "已接单",
+        chat_id=user.id,
+        message_id=sent.message_id,
+        reply_markup=keyboard(("完成", "done:1")),
+    )
     assert isinstance(edited, object) and getattr(edited, "edit_date", None) is not None
     history = sandbox.messages(user.id)
     assert history[0]["text"] == "已接单" and history[0]["edited"] is True
@@ -83,8 +99,9 @@ async def test_edit_with_same_content_is_not_modified(sandbox: Sandbox, bot: Bot
     user = sandbox.add_user("李师傅")
     sent = await bot.send_message(user.id, "hello", reply_markup=keyboard(("a", "a")))
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_text("hello", chat_id=user.id, message_id=sent.message_id,
-                                    reply_markup=keyboard(("a", "a")))
+        await bot.edit_message_text(
+            "hello", chat_id=user.id, message_id=sent.message_id, reply_markup=keyboard(("a", "a"))
+        )
 
 
 async def test_text_and_caption_limits(sandbox: Sandbox, bot: Bot) -> None:
@@ -99,11 +116,13 @@ async def test_text_and_caption_limits(sandbox: Sandbox, bot: Bot) -> None:
     photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     with pytest.raises(TelegramBadRequest, match="message caption is too long"):
         from aiogram.types import BufferedInputFile
+
         await bot.send_photo(user.id, BufferedInputFile(photo, "p.png"), caption="c" * 1025)
 
 
-@pytest.mark.parametrize("html", ["<b>unclosed", "<foo>x</foo>", "<b>x</i>", "<br/>",
-                                  '<span class="x">y</span>'])
+@pytest.mark.parametrize(
+    "html", ["<b>unclosed", "<foo>x</foo>", "<b>x</i>", "<br/>", '<span class="x">y</span>']
+)
 async def test_broken_html_cannot_be_parsed(sandbox: Sandbox, bot: Bot, html: str) -> None:
     user = sandbox.add_user("王")
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
@@ -114,13 +133,19 @@ async def test_broken_html_cannot_be_parsed(sandbox: Sandbox, bot: Bot, html: st
 async def test_html_entities_use_utf16_offsets_and_links(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王")
     sent = await bot.send_message(
-        user.id, '😀 <a href="https://example.org">link</a> &lt;<tg-spoiler>s</tg-spoiler>',
-        parse_mode="HTML")
+        user.id,
+        '😀 <a href="https://example.org">link</a> &lt;<tg-spoiler>s</tg-spoiler>',
+        parse_mode="HTML",
+    )
     assert sent.text == "😀 link <s"
     assert sent.entities is not None
     link, spoiler = sent.entities
     assert (link.type, link.offset, link.length, link.url) == (
-        "text_link", 3, 4, "https://example.org")
+        "text_link",
+        3,
+        4,
+        "https://example.org",
+    )
     assert (spoiler.type, spoiler.offset, spoiler.length) == ("spoiler", 9, 1)
 
 
@@ -138,22 +163,26 @@ async def test_unknown_chat_is_not_found(sandbox: Sandbox, bot: Bot) -> None:
 
 async def test_reply_keyboard_is_shown_then_removed(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王")
-    markup = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="📋 我的报修")]],
-                                 resize_keyboard=True, one_time_keyboard=True)
+    markup = ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text="📋 我的报修")]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
     sent = await bot.send_message(user.id, "菜单", reply_markup=markup)
     assert sent.reply_markup is None  # Telegram returns only inline keyboards
     tapped = await sandbox.user_taps_text(user.id, "📋 我的报修")
     assert tapped["text"] == "📋 我的报修" and tapped["from"]["id"] == user.id
     with pytest.raises(LookupError):  # one-time keyboard is gone after use
         await sandbox.user_taps_text(user.id, "📋 我的报修")
-    await bot.send_message(user.id, "again", reply_markup=ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text="好")]]))
+    await bot.send_message(
+        user.id, "again", reply_markup=ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="好")]])
+    )
     await bot.send_message(user.id, "gone", reply_markup=ReplyKeyboardRemove())
     with pytest.raises(LookupError):
         await sandbox.user_taps_text(user.id, "好")
 
 
-async def raw_call(sandbox: Sandbox, method: str, **fields: str) -> tuple[int, dict]:
+async def raw_call(sandbox: Sandbox, method: str, **fields: str) -> tuple[int, dict[str, Any]]:
     async with aiohttp.ClientSession() as http:
         url = f"{sandbox.api_url}/bot{TOKEN}/{method}"
         async with http.post(url, data=fields) as response:
@@ -175,8 +204,9 @@ async def test_unknown_method_is_404_not_500(sandbox: Sandbox, bot: Bot) -> None
 
 async def test_malformed_input_is_400_never_500(sandbox: Sandbox) -> None:
     user = sandbox.add_user("王")
-    status, body = await raw_call(sandbox, "sendMessage", chat_id=str(user.id), text="x",
-                                  reply_markup="{not json")
+    status, body = await raw_call(
+        sandbox, "sendMessage", chat_id=str(user.id), text="x", reply_markup="{not json"
+    )
     assert status == 400 and body["description"].startswith("Bad Request: can't parse")
     cases = [
         {"chat_id": str(user.id), "text": "x", "reply_markup": '{"inline_keyboard": 5}'},
@@ -198,9 +228,43 @@ async def test_json_body_is_accepted(sandbox: Sandbox) -> None:
     user = sandbox.add_user("王")
     async with aiohttp.ClientSession() as http:
         url = f"{sandbox.api_url}/bot{TOKEN}/SENDMESSAGE"
-        payload = {"chat_id": user.id, "text": "json",
-                   "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "a"}]]}}
+        payload = {
+            "chat_id": user.id,
+            "text": "json",
+            "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "a"}]]},
+        }
         async with http.post(url, json=payload) as response:
             body = await response.json()
     assert body["ok"] is True and body["result"]["text"] == "json"
     assert body["result"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "a"
+
+
+GARBAGE: list[dict[str, str]] = [
+    {},
+    {"chat_id": "1", "message_id": "x", "user_id": "[]", "text": ""},
+    {"chat_id": "-1", "text": "x", "reply_markup": "[]", "entities": "{}", "offset": "a"},
+    {"chat_id": "99999999999999999999999", "text": "x", "photo": "attach://missing"},
+    {"chat_id": "1", "commands": '[{"command": 1}]', "scope": "5", "message_ids": '["a"]'},
+    {
+        "callback_query_id": "1",
+        "file_id": "../../etc/passwd",
+        "url": "ftp://x",
+        "allowed_updates": '{"a": 1}',
+        "limit": "-5",
+        "timeout": "nan",
+    },
+]
+
+
+@pytest.mark.parametrize("fields", GARBAGE)
+async def test_every_method_survives_garbage(sandbox: Sandbox, fields: dict[str, str]) -> None:
+    from sandbox.botapi import METHODS
+
+    user = sandbox.add_user("王", user_id=1)
+    assert user.id == 1
+    for method in METHODS:
+        if method in ("close", "logout", "deletewebhook", "setwebhook"):
+            continue
+        status, body = await raw_call(sandbox, method, **fields)
+        assert status < 500, (method, fields, body)
+        assert body["ok"] is (status == 200), (method, body)

@@ -56,9 +56,14 @@ async def test_long_poll_times_out_empty(sandbox: Sandbox, bot: Bot) -> None:
 
 async def test_callback_query_flow(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王")
-    markup = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="赞成", callback_data="vote:1:yes"),
-        InlineKeyboardButton(text="反对", callback_data="vote:1:no")]])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="赞成", callback_data="vote:1:yes"),
+                InlineKeyboardButton(text="反对", callback_data="vote:1:no"),
+            ]
+        ]
+    )
     sent = await bot.send_message(user.id, "是否同意方案B?", reply_markup=markup)
 
     with pytest.raises(LookupError):
@@ -71,8 +76,9 @@ async def test_callback_query_flow(sandbox: Sandbox, bot: Bot) -> None:
     assert query.message is not None and query.message.message_id == sent.message_id
 
     assert await bot.answer_callback_query(query_id, text="已投票", show_alert=True)
-    assert sandbox.answered_callbacks == [{"callback_query_id": query_id, "text": "已投票",
-                                           "show_alert": True, "url": None}]
+    assert sandbox.answered_callbacks == [
+        {"callback_query_id": query_id, "text": "已投票", "show_alert": True, "url": None}
+    ]
     with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
         await bot.answer_callback_query("nonsense")
 
@@ -109,7 +115,8 @@ async def test_bot_added_to_group_gets_my_chat_member(sandbox: Sandbox, bot: Bot
     message = (await bot.get_updates(offset=updates[-1].update_id + 1))[0].message
     assert message is not None and message.chat.id == group.id
     assert message.entities is not None and message.entities[0].length == len(
-        f"/help@{sandbox.bot_username}")
+        f"/help@{sandbox.bot_username}"
+    )
     sent = await bot.send_message(group.id, "欢迎")
     assert sent.chat.type == "supergroup"
     assert await bot.pin_chat_message(group.id, sent.message_id)
@@ -125,8 +132,9 @@ async def test_webhook_delivery_with_secret_and_retry(sandbox: Sandbox, bot: Bot
         if failures["left"]:
             failures["left"] -= 1
             return web.Response(status=500)
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                         await request.json()))
+        received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
+        )
         return web.json_response({})
 
     app = web.Application()
@@ -162,8 +170,9 @@ async def test_webhook_delivery_with_secret_and_retry(sandbox: Sandbox, bot: Bot
 async def test_webhook_reply_method_is_executed(sandbox: Sandbox, bot: Bot) -> None:
     async def hook(request: web.Request) -> web.Response:
         update = await request.json()
-        return web.json_response({"method": "sendMessage", "text": "echo",
-                                  "chat_id": update["message"]["chat"]["id"]})
+        return web.json_response(
+            {"method": "sendMessage", "text": "echo", "chat_id": update["message"]["chat"]["id"]}
+        )
 
     app = web.Application()
     app.router.add_post("/hook", hook)
