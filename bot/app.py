@@ -22,6 +22,7 @@ import handlers
 from bot import middlewares
 from bot.config import TELEGRAM_API, Settings
 from bot.i18n import build_i18n
+from bot.retry import RetryAfter
 from bot.sender import OutboxSender, SenderSettings
 from models.db import create_engine, session_factory
 from scheduler.jobs import JobContext
@@ -90,10 +91,12 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     sessions = session_factory(engine)
     i18n = build_i18n(settings.default_locale)
     bot = build_bot(token, settings.telegram_api_url)
+    bot.session.middleware(RetryAfter())
     me = await bot.get_me()
     username = settings.bot_username or me.username
+    # the sender has a Bot of its own: it reschedules on 429 rather than waiting in line
     sender = OutboxSender(
-        bot,
+        build_bot(token, settings.telegram_api_url),
         sessions,
         i18n,
         policy,
@@ -154,4 +157,6 @@ async def run(runtime: Runtime) -> None:
         sender_task.cancel()
         await asyncio.gather(sender_task, return_exceptions=True)
         await runtime.bot.session.close()
+        await runtime.sender.bot.session.close()
+        await runtime.sender.bot.session.close()
         await runtime.engine.dispose()

@@ -1,0 +1,69 @@
+"""The real bot, assembled as `courtyard run` does, polling a sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import Runtime, assemble, run
+from bot.config import Settings
+from sandbox import Sandbox, SandboxLimits
+
+TOKEN = "424242:E2E-TEST-TOKEN"
+USERNAME = "courtyard_e2e_bot"
+
+
+@dataclass
+class Running:
+    sandbox: Sandbox
+    runtime: Runtime
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def reply_to(
+        self,
+        chat_id: int,
+        action: Callable[[], Awaitable[Any]],
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 10.0,
+    ) -> dict[str, Any]:
+        """Do something as a person, and wait for the bot's next message in that chat."""
+        last = self.sandbox.last_bot_message(chat_id)
+        after = int(last["message_id"]) if last else 0
+        await action()
+        message: dict[str, Any] = await self.sandbox.wait_for_bot_message(
+            chat_id, after_message_id=after, timeout=timeout, predicate=predicate
+        )
+        return message
+
+
+@pytest.fixture
+def limits() -> SandboxLimits:
+    return SandboxLimits(enabled=False)
+
+
+@pytest.fixture
+async def running(
+    database_url: str, limits: SandboxLimits, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Running]:
+    sandbox = Sandbox(bot_username=USERNAME, limits=limits)
+    url = await sandbox.start(port=0)
+    settings = Settings(
+        bot_token=TOKEN,
+        database_url=database_url,
+        telegram_api_url=url,
+        bot_username=USERNAME,
+        quiet_hours="off",
+    )
+    runtime = await assemble(settings, TOKEN)
+    task = asyncio.create_task(run(runtime))
+    try:
+        yield Running(sandbox, runtime, sessions)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await sandbox.stop()
