@@ -29,14 +29,14 @@ class Running:
         chat_id: int,
         action: Callable[[], Awaitable[Any]],
         predicate: Callable[[dict[str, Any]], bool] | None = None,
-        timeout: float = 10.0,
+        within: float = 10.0,
     ) -> dict[str, Any]:
         """Do something as a person, and wait for the bot's next message in that chat."""
         last = self.sandbox.last_bot_message(chat_id)
         after = int(last["message_id"]) if last else 0
         await action()
         message: dict[str, Any] = await self.sandbox.wait_for_bot_message(
-            chat_id, after_message_id=after, timeout=timeout, predicate=predicate
+            chat_id, after_message_id=after, timeout=within, predicate=predicate
         )
         return message
 

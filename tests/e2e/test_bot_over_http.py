@@ -9,11 +9,11 @@ import pytest
 from conftest import Running
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tests_data import seed_courtyard
 
 from models import GroupChat, GroupKind, Membership, MembershipStatus, OutboxMessage, User
 from sandbox import SandboxLimits
 from services.clock import utc_now
-from tests_data import seed_courtyard
 
 pytestmark = pytest.mark.e2e
 LEADER = 5001  # tests_data.LEADER_ID
@@ -34,7 +34,7 @@ async def tap(
     """Tap a button; return the tapped message once the bot edited it, or the bot's next one."""
     chat = chat_id if chat_id is not None else user_id
     sandbox = running.sandbox
-    before = [m for m in sandbox.messages(chat) if m["message_id"] == message["message_id"]][0]
+    before = next(m for m in sandbox.messages(chat) if m["message_id"] == message["message_id"])
     newest = max(m["message_id"] for m in sandbox.messages(chat))
     await sandbox.user_taps(user_id, message["message_id"], buttons(message)[text], chat_id=chat_id)
     for _ in range(200):
@@ -50,8 +50,8 @@ async def tap(
     raise AssertionError(f"the bot did not answer the tap on {text!r}")
 
 
-async def wait_until(check: Any, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
+async def wait_until(check: Any, within: float = 10.0) -> None:
+    for _ in range(int(within / 0.05)):
         if await check():
             return
         await asyncio.sleep(0.05)
@@ -110,7 +110,7 @@ async def test_429_from_the_sandbox_delays_and_retries_without_loss(running: Run
             rows = (await session.scalars(select(OutboxMessage))).all()
             return len(rows) == 4 and all(r.status == "sent" for r in rows)
 
-    await wait_until(all_sent, timeout=30)
+    await wait_until(all_sent, within=30)
     requests = [m for m in sandbox.messages(LEADER) if buttons(m)]
     assert len(requests) == 4  # every join request arrived exactly once
     assert sandbox.stats.too_many_requests >= 1  # and the limit really was hit
