@@ -72,6 +72,13 @@ async def household(session: AsyncSession, household_id: int) -> Household:
     return found
 
 
+async def deciders(session: AsyncSession, courtyard_id: int) -> list[int]:
+    """Who answers join requests of a courtyard: its grid leaders, or, while nobody leads it
+    yet, the service center."""
+    leaders = await roles.holders(session, Role.GRID_LEADER, courtyard_id)
+    return leaders or await roles.holders(session, Role.ADMIN, courtyard_id)
+
+
 @dataclass(frozen=True)
 class JoinRequest:
     membership_id: int
@@ -123,9 +130,7 @@ async def request(
         courtyard_id=courtyard.id,
         to_state=MembershipStatus.PENDING.value,
     )
-    leaders = await roles.holders(session, Role.GRID_LEADER, courtyard.id)
-    if not leaders:  # nobody leads this courtyard yet: the service center decides
-        leaders = await roles.holders(session, Role.ADMIN, courtyard.id)
+    leaders = await deciders(session, courtyard.id)
     payload = {
         "membership_id": membership.id,
         "courtyard": courtyard.name,
@@ -302,7 +307,9 @@ async def register(
 
 
 async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -> int:
-    """Tell each grid leader, once a day, of requests waiting over a day. Returns rows written."""
+    """Tell whoever decides (see `deciders`), once a day, of requests waiting over a day.
+
+    Returns the outbox rows written."""
     cutoff = now - timedelta(days=1)
     rows = await session.execute(
         select(Membership.id, Household.courtyard_id, Courtyard.name, Membership.requested_at)
@@ -315,7 +322,7 @@ async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -
         per_courtyard[(courtyard_id, courtyard_name)].append(requested_at)
     per_leader: dict[int, list[dict[str, object]]] = defaultdict(list)
     for (courtyard_id, courtyard_name), times in sorted(per_courtyard.items()):
-        for leader in await roles.holders(session, Role.GRID_LEADER, courtyard_id):
+        for leader in await deciders(session, courtyard_id):
             per_leader[leader].append(
                 {"courtyard": courtyard_name, "count": len(times), "oldest": min(times).isoformat()}
             )

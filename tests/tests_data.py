@@ -14,6 +14,7 @@ from services.access import Role
 LEADER_ID = 5001
 ADMIN_ID = 5002
 REPAIR_ID = 5003
+OTHER_LEADER_ID = 5004  # grid leader of a second courtyard, 都市A座
 
 
 def households(courtyard_id: int) -> list[Household]:
@@ -30,11 +31,13 @@ def households(courtyard_id: int) -> list[Household]:
 
 
 async def seed_courtyard(sessions: async_sessionmaker[AsyncSession], now: datetime,
-                         name: str = "纬三路13号院") -> dict[str, Any]:
+                         name: str = "纬三路13号院", *, code: str = "WSL",
+                         leader_id: int = LEADER_ID) -> dict[str, Any]:
+    """A courtyard with 48 households, its grid leader, and the service center's admin."""
     async with sessions() as session, session.begin():
-        courtyard = await courtyards.create_courtyard(session, name, now, code="WSL")
+        courtyard = await courtyards.create_courtyard(session, name, now, code=code)
         session.add_all(households(courtyard.id))
-        leader = await roles.user_by_telegram_id(session, LEADER_ID, now, create=True)
+        leader = await roles.user_by_telegram_id(session, leader_id, now, create=True)
         await roles.grant(session, leader, Role.GRID_LEADER, courtyard.id, now)
         admin = await roles.user_by_telegram_id(session, ADMIN_ID, now, create=True)
         await roles.grant(session, admin, Role.ADMIN, None, now)
