@@ -37,6 +37,8 @@ async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
         await engine.dispose()
     for group in (staff, neighbours):
         await sandbox.add_bot_to_group(group.id, by_user_id=leader)
+    for name, code in invites.items():
+        sandbox.add_link(name, f"https://t.me/{sandbox.bot_username}?start={code}")
     return invites
 
 
@@ -58,5 +60,3 @@ async def run_demo(settings: Settings, *, port: int | None = None) -> int:
     finally:
         await sandbox.stop()
     return 0
-
-

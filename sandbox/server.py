@@ -93,6 +93,12 @@ class Sandbox:
             language_code=language_code,
         )
 
+    def add_link(self, title: str, url: str) -> None:
+        """Show a link beside the chats; a t.me deep link to the bot opens the private chat
+        with /start <payload>, as the Telegram app does."""
+        self.core.world.links.append((title, url))
+        self.core.world.touch()
+
     def add_group(self, title: str, member_ids: list[int]) -> SandboxChat:
         return self.core.world.add_group(title, member_ids)
 

@@ -117,6 +117,7 @@ def _state(core: Core) -> JSON:
     return {
         "bot": {"username": core.bot_username},
         "version": world.version,
+        "links": [{"title": title, "url": url} for title, url in world.links],
         "people": [
             {
                 "id": u.id,

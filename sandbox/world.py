@@ -147,6 +147,8 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.version = 0
+        # links shown beside the chats (e.g. demo invite links), as (title, url)
+        self.links: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
         self._user_ids = itertools.count(700_000_001)
         self._group_ids = itertools.count(1)

@@ -12,6 +12,7 @@ const STRINGS = {
     edited: "已编辑", joined: "加入了群组", pinned: "置顶", noPeople: "请先新建人员",
     pickChat: "选择一个聊天", noPerson: "（无人）", error: "出错了",
     addedBot: "已添加机器人", voice: "语音", file: "文件", members_n: "位成员",
+    links: "邀请链接（点击即以当前人员打开）",
   },
   en: {
     title: "Courtyard · Sandbox", iam: "I am", block: "Block bot", newPerson: "New person",
@@ -23,6 +24,7 @@ const STRINGS = {
     joined: "joined the group", pinned: "Pinned", noPeople: "Create a person first",
     pickChat: "Pick a chat", noPerson: "(nobody)", error: "Error", addedBot: "Bot added",
     voice: "Voice", file: "File", members_n: "members",
+    links: "Invite links (opens as the current person)",
   },
 };
 
@@ -96,7 +98,12 @@ function entityElement(entity) {
     case "text_link": {
       const url = String(entity.url || "");
       if (/^(https?:|tg:|mailto:)/i.test(url)) {
-        return el("a", { href: url, target: "_blank", rel: "noopener noreferrer" });
+        return el("a", { href: url, target: "_blank", rel: "noopener noreferrer",
+          onclick: (event) => {
+            if (deepLinkPayload(url) === null) return;
+            event.preventDefault();
+            followLink(url);
+          } });
       }
       return el("span");
     }
@@ -228,6 +235,11 @@ function renderWorld() {
       onclick: () => openChat(chat.id),
     }, chat.title, el("span", { class: "sub", text: chat.sub })));
   }
+  const links = state.world.links || [];
+  $("links").hidden = !links.length;
+  $("link-list").replaceChildren(...links.map((link) => el("li", {},
+    el("a", { href: link.url, "data-testid": "invite-link",
+      onclick: (event) => { event.preventDefault(); followLink(link.url); } }, link.title))));
   const commands = $("commands");
   commands.replaceChildren();
   for (const command of state.world.commands || []) {
@@ -344,8 +356,24 @@ async function sendText(text) {
     .catch(showError);
 }
 
+// A t.me deep link to our bot opens the private chat and sends /start <payload>, as Telegram does.
+function deepLinkPayload(url) {
+  const match = /^https?:\/\/t\.me\/([A-Za-z0-9_]{3,64})\?start=([A-Za-z0-9_-]{1,64})$/.exec(url);
+  const bot = state.world && state.world.bot && state.world.bot.username;
+  if (!match || !bot || match[1].toLowerCase() !== bot.toLowerCase()) return null;
+  return match[2];
+}
+
+async function followLink(url) {
+  const payload = deepLinkPayload(url);
+  if (payload === null) { window.open(url, "_blank", "noopener"); return; }
+  if (!state.viewer) { toast(t("noPeople")); return; }
+  openChat(state.viewer);
+  await sendText(`/start ${payload}`);
+}
+
 async function tapInline(messageId, button) {
-  if (button.url) { window.open(button.url, "_blank", "noopener"); return; }
+  if (button.url) { await followLink(button.url); return; }
   if (!button.callback_data) return;
   try {
     const result = await api(`/sandbox/api/chats/${state.chatId}/tap`, {

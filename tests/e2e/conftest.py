@@ -67,3 +67,12 @@ async def running(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await sandbox.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Let fixtures know their test failed (the browser test saves a screenshot then)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed = True  # type: ignore[attr-defined]
+    return report
