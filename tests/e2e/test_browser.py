@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import Running
+from e2e_runner import Running
+from tests_data import LEADER_ID, seed_courtyard
 
 from services.clock import utc_now
-from tests_data import LEADER_ID, seed_courtyard
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
