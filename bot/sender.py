@@ -81,10 +81,15 @@ class OutboxSender:
 
     async def run(self) -> None:
         while True:
-            sent = await self.drain_once()
-            if sent:
-                continue
-            await self._idle()
+            try:
+                if await self.drain_once():
+                    continue
+                await self._idle()
+            except Exception:
+                # a bad moment of the store or the network must not end the sender for good:
+                # claimed rows come back when their lease runs out, the others are still due
+                log.exception("outbox drain failed; trying again")
+                await asyncio.sleep(self.settings.idle_wait)
 
     async def _idle(self) -> None:
         async with self.sessions() as session:
@@ -102,11 +107,16 @@ class OutboxSender:
             batch = await outbox.claim_due(
                 session, self.clock(), limit=self.settings.batch, lease=self.settings.lease
             )
+        blocked: set[int] = set()  # chats that answered 403 during this batch
         for row in batch:
-            await self._deliver(row)
+            await self._deliver(row, blocked)
         return len(batch)
 
-    async def _deliver(self, row: outbox.Due) -> None:
+    async def _deliver(self, row: outbox.Due, blocked: set[int]) -> None:
+        if row.chat_id in blocked:
+            # the rest of this batch to a person who blocked us: do not knock again
+            await self._record(outbox.mark_recipient_blocked, row.id, "recipient blocked the bot")
+            return
         now = self.monotonic()
         ready = self.pacer.chat_ready_at(row.chat_id, row.is_group, now)
         if ready - now > 1.5:
@@ -140,6 +150,7 @@ class OutboxSender:
             )
             return
         except TelegramForbiddenError as error:
+            blocked.add(row.chat_id)
             async with self.sessions() as session, session.begin():
                 await outbox.mark_recipient_blocked(session, row.id, str(error))
             return
@@ -148,6 +159,10 @@ class OutboxSender:
             await self._fail(row, str(error), final=True)
             return
         except (TelegramNetworkError, TelegramServerError, OSError, TimeoutError) as error:
+            await self._fail(row, f"{type(error).__name__}: {error}", final=False)
+            return
+        except Exception as error:  # anything else Telegram or the client says: retry, bounded
+            log.exception("unexpected error sending outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"{type(error).__name__}: {error}", final=False)
             return
         async with self.sessions() as session, session.begin():

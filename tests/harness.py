@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.sender import OutboxSender, SenderSettings
+from services import outbox
 from services.clock import FixedClock
 from services.policy import Policy
 
@@ -71,16 +72,26 @@ class ChatLog:
 
 
 class VirtualTime:
-    """Monotonic seconds that only move when someone sleeps: pacing is measured, not waited."""
+    """Monotonic seconds that only move when someone sleeps: pacing is measured, not waited.
 
-    def __init__(self) -> None:
+    With a `clock`, the store's clock moves with it: the sender dates deferred rows by the clock
+    and paces by these seconds, and the two must agree as they would in a real process."""
+
+    def __init__(self, clock: FixedClock | None = None) -> None:
         self.now = 1000.0
+        self.clock = clock
 
     def monotonic(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        seconds = max(0.0, seconds)
+        self.now += seconds
+        if self.clock is not None:
+            self.clock.advance(seconds=seconds)
 
 
 class FakeTelegram(BaseSession):
@@ -108,8 +119,9 @@ class FakeTelegram(BaseSession):
     async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
         raise NotImplementedError
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
-                           ) -> Any:
+    async def make_request(  # aiogram's BaseSession signature, timeout included
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None  # noqa: ASYNC109
+    ) -> Any:
         chat_id = getattr(method, "chat_id", None)
         chat_id = int(chat_id) if chat_id is not None else None
         for index, (match, error) in enumerate(self.failures):
@@ -186,14 +198,13 @@ class World:
                  clock: FixedClock) -> None:
         self.sessions = sessions
         self.clock = clock
-        self.time = VirtualTime()
+        self.i18n = i18n
+        self.policy = policy
+        self.time = VirtualTime(clock)
         self.telegram = FakeTelegram(self.time)
         self.bot = Bot("123456:TEST", session=self.telegram,
                        default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-        self.sender = OutboxSender(self.bot, sessions, i18n, policy, clock=clock,
-                                   monotonic=self.time.monotonic, sleep=self.time.sleep,
-                                   bot_username=BOT_USERNAME,
-                                   settings=SenderSettings(idle_wait=0.01))
+        self.sender = self.new_sender()
         self.dispatcher: Dispatcher = build_dispatcher(
             sessions=sessions, i18n=i18n, policy=policy, clock=clock,
             after_commit=self.sender.notify, bot_username=BOT_USERNAME)
@@ -201,6 +212,14 @@ class World:
         self.callback_owner: dict[str, int] = {}
         self._user_message_ids = itertools.count(10_000)
         self.people: dict[int, Person] = {}
+
+    def new_sender(self, settings: SenderSettings | None = None) -> OutboxSender:
+        """An outbox sender on this world's fake Telegram and virtual time (a restarted
+        process gets a new one: its pacing starts afresh, the store is what remains)."""
+        return OutboxSender(self.bot, self.sessions, self.i18n, self.policy, clock=self.clock,
+                            monotonic=self.time.monotonic, sleep=self.time.sleep,
+                            bot_username=BOT_USERNAME,
+                            settings=settings or SenderSettings(idle_wait=0.01))
 
     def person(self, name: str, telegram_id: int, language_code: str = "zh-hans") -> Person:
         person = Person(self, User(id=telegram_id, is_bot=False, first_name=name,
@@ -219,15 +238,32 @@ class World:
     def next_update_id(self) -> int:
         return next(self._update_ids)
 
-    async def deliver(self, rounds: int = 50) -> int:
+    async def deliver(self, rounds: int = 50, sender: OutboxSender | None = None) -> int:
         """Run the outbox sender until nothing is due (as of the set clock)."""
+        sender = sender or self.sender
         total = 0
         for _ in range(rounds):
-            handled = await self.sender.drain_once()
+            handled = await sender.drain_once()
             total += handled
             if not handled:
                 break
         return total
+
+    async def deliver_all(self, sender: OutboxSender | None = None,
+                          within: float = 24 * 3600.0) -> float:
+        """Deliver everything that waits, moving virtual time (and the clock) to each row that
+        comes due later: throttled, retried, or leased by a sender that died. Returns the
+        virtual seconds it took; fails if the outbox is not empty `within` that many."""
+        start = self.time.now
+        while True:
+            await self.deliver(sender=sender)
+            async with self.sessions() as session:
+                due = await outbox.next_due_at(session)
+            if due is None:
+                return self.time.now - start
+            wait = (due - self.clock()).total_seconds()
+            assert self.time.now + wait - start <= within, f"outbox not empty after {within}s"
+            self.time.advance(max(wait, 0.001))
 
     async def add_bot_to_group(self, chat: Chat, by: Person) -> None:
         update = Update(update_id=self.next_update_id(), my_chat_member=ChatMemberUpdated(

@@ -6,10 +6,10 @@ import pytest
 from aiogram.utils.i18n import I18n
 from harness import World
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tests_data import seed_courtyard
 
 from services.clock import FixedClock
 from services.policy import Policy
-from tests_data import seed_courtyard
 
 
 @pytest.fixture

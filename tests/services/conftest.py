@@ -3,18 +3,16 @@ store the way the bot loads them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import OTHER_LEADER_ID, seed_courtyard
+from yards import ActorOf
 
 from services import people
 from services.access import Actor
 from services.clock import FixedClock
-
-ActorOf = Callable[..., Awaitable[Actor]]
 
 
 @pytest.fixture

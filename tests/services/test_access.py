@@ -8,11 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ActorOf
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID, OTHER_LEADER_ID
-from yards import room
+from yards import ActorOf, room
 
 from models import Membership, MembershipStatus, Relation, User
 from services import people, roles

@@ -8,11 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ActorOf
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID, OTHER_LEADER_ID
-from yards import room, user_id
+from yards import ActorOf, room, user_id
 
 from models import Event, Membership, MembershipStatus, OutboxMessage, Relation, User
 from services import homes, membership, people, roles

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Household, User
+from services.access import Actor
+
+# the `actor_of` fixture: the Actor of a Telegram user, as the middleware would load it
+ActorOf = Callable[..., Awaitable[Actor]]
 
 
 async def room(session: AsyncSession, courtyard_id: int, label: str) -> Household:
