@@ -6,9 +6,27 @@ from models.event import Event
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.ticket import (
+    ALL_CATEGORIES,
+    OPEN_STATUSES,
+    WORKING_STATUSES,
+    Location,
+    MediaKind,
+    MediaStage,
+    Ticket,
+    TicketCategory,
+    TicketCounter,
+    TicketDeadline,
+    TicketMedia,
+    TicketStatus,
+    Urgency,
+)
 from models.update import ProcessedUpdate
 
 __all__ = [
+    "ALL_CATEGORIES",
+    "OPEN_STATUSES",
+    "WORKING_STATUSES",
     "Base",
     "Courtyard",
     "Event",
@@ -16,6 +34,9 @@ __all__ = [
     "GroupChat",
     "GroupKind",
     "Household",
+    "Location",
+    "MediaKind",
+    "MediaStage",
     "Membership",
     "MembershipStatus",
     "OutboxMessage",
@@ -23,5 +44,12 @@ __all__ = [
     "ProcessedUpdate",
     "Relation",
     "RoleAssignment",
+    "Ticket",
+    "TicketCategory",
+    "TicketCounter",
+    "TicketDeadline",
+    "TicketMedia",
+    "TicketStatus",
+    "Urgency",
     "User",
 ]

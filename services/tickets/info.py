@@ -1,0 +1,158 @@
+"""A ticket as views see it: one plain record, also carried in outbox payloads as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Courtyard, Household, MediaKind, MediaStage, Ticket, TicketMedia, User
+from services.errors import NotFound
+
+_TIMES = frozenset(
+    {
+        "created_at",
+        "claim_due_at",
+        "resolve_due_at",
+        "claimed_at",
+        "resolved_at",
+        "closed_at",
+        "hold_until",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    id: int
+    number: str
+    courtyard_id: int
+    courtyard: str
+    household_id: int
+    household: str
+    category: str  # TicketCategory value
+    urgency: str  # Urgency value
+    description: str | None
+    location: str  # Location value
+    place: str
+    status: str  # TicketStatus value
+    reporter_id: int
+    reporter: str
+    on_behalf: bool
+    channel: str
+    assignee_id: int | None
+    assignee: str | None
+    created_at: datetime
+    claim_due_at: datetime
+    resolve_due_at: datetime
+    claimed_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    hold_reason: str | None
+    hold_until: datetime | None
+    resolution_note: str | None
+    rating: int | None
+    rating_comment: str | None
+    photos: int
+    voice: bool
+    after_photo: str | None  # a file id, only put in payloads for people allowed to see it
+    version: int
+
+    def payload(self, *, with_after_photo: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        for name in _TIMES:
+            value = data[name]
+            data[name] = value.isoformat() if value is not None else None
+        if not with_after_photo:
+            data["after_photo"] = None
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> TicketInfo:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in _TIMES:
+            if values.get(name) is not None:
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(**values)
+
+
+async def get(session: AsyncSession, ticket_id: int) -> Ticket:
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+async def by_number(session: AsyncSession, number: str) -> Ticket:
+    ticket = await session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+async def describe(session: AsyncSession, ticket: Ticket) -> TicketInfo:
+    courtyard = await session.get(Courtyard, ticket.courtyard_id)
+    home = await session.get(Household, ticket.household_id)
+    reporter = await session.get(User, ticket.reporter_id)
+    assignee = await session.get(User, ticket.assignee_id) if ticket.assignee_id else None
+    assert courtyard is not None and home is not None and reporter is not None
+    counts = dict(
+        (
+            await session.execute(
+                select(TicketMedia.kind, func.count())
+                .where(TicketMedia.ticket_id == ticket.id, TicketMedia.stage == MediaStage.REPORT)
+                .group_by(TicketMedia.kind)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    after_photo = await session.scalar(
+        select(TicketMedia.file_id)
+        .where(
+            TicketMedia.ticket_id == ticket.id,
+            TicketMedia.stage == MediaStage.AFTER,
+            TicketMedia.kind == MediaKind.PHOTO,
+        )
+        .order_by(TicketMedia.id.desc())
+        .limit(1)
+    )
+    return TicketInfo(
+        id=ticket.id,
+        number=ticket.number,
+        courtyard_id=courtyard.id,
+        courtyard=courtyard.name,
+        household_id=home.id,
+        household=home.label(),
+        category=ticket.category.value,
+        urgency=ticket.urgency.value,
+        description=ticket.description,
+        location=ticket.location.value,
+        place=ticket.place,
+        status=ticket.status.value,
+        reporter_id=reporter.id,
+        reporter=reporter.name,
+        on_behalf=ticket.on_behalf,
+        channel=ticket.channel,
+        assignee_id=assignee.id if assignee else None,
+        assignee=assignee.name if assignee else None,
+        created_at=ticket.created_at,
+        claim_due_at=ticket.claim_due_at,
+        resolve_due_at=ticket.resolve_due_at,
+        claimed_at=ticket.claimed_at,
+        resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at,
+        hold_reason=ticket.hold_reason,
+        hold_until=ticket.hold_until,
+        resolution_note=ticket.resolution_note,
+        rating=ticket.rating,
+        rating_comment=ticket.rating_comment,
+        photos=int(counts.get(MediaKind.PHOTO, 0)),
+        voice=bool(counts.get(MediaKind.VOICE, 0)),
+        after_photo=after_photo,
+        version=ticket.version,
+    )

@@ -1,0 +1,34 @@
+"""Who may see and do what with tickets, on top of services.access."""
+
+from __future__ import annotations
+
+from services.access import Actor, Role
+from services.errors import NotFound
+
+# read any ticket of their courtyards (supervisors and admins usually hold theirs everywhere)
+STAFF_READERS = (
+    Role.REPAIR,
+    Role.GRID_LEADER,
+    Role.CUSTOMER_SERVICE,
+    Role.ADMIN,
+    Role.SUPERVISOR,
+)
+# file a ticket for a household that phoned or came by
+FILERS = (Role.CUSTOMER_SERVICE, Role.GRID_LEADER, Role.ADMIN)
+# assign tickets and set deadlines
+LEADERS = (Role.GRID_LEADER, Role.ADMIN)
+# /tickets and /stats
+OVERSEERS = (Role.GRID_LEADER, Role.ADMIN, Role.SUPERVISOR, Role.CUSTOMER_SERVICE, Role.REPAIR)
+STATS_READERS = (Role.GRID_LEADER, Role.ADMIN, Role.SUPERVISOR)
+WORKERS = (Role.REPAIR,)
+
+
+def can_view(actor: Actor, courtyard_id: int, household_id: int) -> bool:
+    """Residents see their own households' tickets; staff their courtyards'."""
+    return household_id in actor.households or actor.has_any(STAFF_READERS, courtyard_id)
+
+
+def require_view(actor: Actor, courtyard_id: int, household_id: int) -> None:
+    # "not found" rather than "not allowed": a resident must not learn that a number exists
+    if not can_view(actor, courtyard_id, household_id):
+        raise NotFound()

@@ -1,0 +1,279 @@
+"""Claiming: exactly one worker gets a ticket however many tap at once; cards show who has
+it; grid leaders assign to a named worker."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tests_data import LEADER_ID, seed_courtyard
+from tickets_data import (
+    RESIDENT_ID,
+    SERVICE_ID,
+    WORKER2_ID,
+    WORKER_ID,
+    TicketPeople,
+    actor,
+    seed_ticket_people,
+)
+
+from models import (
+    Event,
+    GroupKind,
+    Location,
+    OutboxMessage,
+    OutboxStatus,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Urgency,
+)
+from services import courtyards, roles
+from services.access import Role
+from services.clock import FixedClock
+from services.errors import NotAllowed
+from services.policy import Policy
+from services.tickets import claiming, lifecycle, reporting
+from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled
+from services.tickets.reporting import Draft
+
+STAFF_GROUP = -100123
+
+
+@pytest.fixture
+async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
+    yard = await seed_courtyard(sessions, clock())
+    found = await seed_ticket_people(sessions, clock(), yard["id"])
+    leader = await actor(sessions, LEADER_ID)
+    async with sessions() as session, session.begin():
+        await courtyards.link_group(
+            session,
+            leader,
+            chat_id=STAFF_GROUP,
+            title="维修群",
+            courtyard_id=yard["id"],
+            kind=GroupKind.STAFF,
+            now=clock(),
+        )
+    return found
+
+
+@pytest.fixture
+async def ticket_id(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    clock: FixedClock,
+    policy: Policy,
+) -> int:
+    resident = await actor(sessions, RESIDENT_ID)
+    async with sessions() as session, session.begin():
+        filed = await reporting.file(
+            session,
+            resident,
+            Draft(
+                household_id=folks.homes["2号楼-1单元-501"],
+                category=TicketCategory.ELEVATOR,
+                urgency=Urgency.URGENT,
+                location=Location.COMMON,
+                place="2号楼电梯",
+                description="电梯停在三楼不动",
+            ),
+            clock(),
+            policy,
+        )
+    return filed.id
+
+
+async def test_twenty_concurrent_claims_leave_exactly_one_claimant(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    workers = []
+    async with sessions() as session, session.begin():
+        for n in range(20):
+            user = await roles.user_by_telegram_id(session, 7000 + n, clock(), create=True)
+            user.name = f"师傅{n}"
+            await roles.grant(session, user, Role.REPAIR, folks.courtyard_id, clock())
+            workers.append(7000 + n)
+    actors = [await actor(sessions, w) for w in workers]
+
+    async def try_claim(who: object) -> str:
+        try:
+            async with sessions() as session, session.begin():
+                await claiming.claim(session, who, ticket_id, clock(), policy)  # type: ignore[arg-type]
+            return "won"
+        except AlreadyClaimed:
+            return "lost"
+
+    results = await asyncio.gather(*(try_claim(a) for a in actors))
+    assert results.count("won") == 1 and results.count("lost") == 19
+    async with sessions() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        winner = actors[results.index("won")]
+        assert ticket.assignee_id == winner.user_id
+        claims = (
+            await session.scalars(
+                select(Event).where(Event.subject_id == ticket_id, Event.action == "claimed")
+            )
+        ).all()
+        assert len(claims) == 1
+        work = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "ticket.work"))
+        ).all()
+        assert [w.user_id for w in work] == [winner.user_id]
+
+
+async def test_a_late_tap_is_told_who_has_it(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    zhang, liu = await actor(sessions, WORKER_ID), await actor(sessions, WORKER2_ID)
+    async with sessions() as session, session.begin():
+        claimed = await claiming.claim(session, zhang, ticket_id, clock(), policy)
+    assert claimed.assignee == "张师傅" and claimed.claimed_at == clock()
+    async with sessions() as session:
+        with pytest.raises(AlreadyClaimed) as raised:
+            await claiming.claim(session, liu, ticket_id, clock(), policy)
+    assert raised.value.params == {"number": "WSL-0001", "name": "张师傅"}
+
+
+async def test_only_repair_staff_claim(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    for who in (RESIDENT_ID, SERVICE_ID, LEADER_ID):
+        someone = await actor(sessions, who)
+        async with sessions() as session:
+            with pytest.raises(NotAllowed):
+                await claiming.claim(session, someone, ticket_id, clock(), policy)
+    async with sessions() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status is TicketStatus.NEW
+
+
+async def test_a_cancelled_ticket_cannot_be_claimed(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    resident, zhang = await actor(sessions, RESIDENT_ID), await actor(sessions, WORKER_ID)
+    async with sessions() as session, session.begin():
+        await lifecycle.cancel(session, resident, ticket_id, clock(), policy)
+    async with sessions() as session:
+        with pytest.raises(TicketCancelled):
+            await claiming.claim(session, zhang, ticket_id, clock(), policy)
+
+
+async def test_cards_are_edited_to_show_the_claimant(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    # the group's card was sent (message 41); the workers' private cards are still waiting
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == "ticket.card", OutboxMessage.chat_id == STAFF_GROUP)
+            .values(
+                status=OutboxStatus.SENT,
+                telegram_message_id=41,
+                sent_at=datetime(2026, 11, 28, 2, 0, tzinfo=UTC),
+            )
+        )
+    zhang = await actor(sessions, WORKER_ID)
+    async with sessions() as session, session.begin():
+        await claiming.claim(session, zhang, ticket_id, clock(), policy)
+    async with sessions() as session:
+        cards = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "ticket.card")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    edits = [c for c in cards if "edit_message_id" in c.payload]
+    assert [(e.chat_id, e.payload["edit_message_id"], e.payload["assignee"]) for e in edits] == [
+        (STAFF_GROUP, 41, "张师傅")
+    ]
+    waiting = [c for c in cards if c.status is OutboxStatus.PENDING and c.user_id]
+    assert len(waiting) == 2 and all(c.payload["status"] == "claimed" for c in waiting)
+
+
+async def test_leaders_assign_to_a_named_worker(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    leader = await actor(sessions, LEADER_ID)
+    async with sessions() as session:
+        names = [w.name for w in await claiming.workers(session, leader, folks.courtyard_id)]
+    assert names == sorted(["张师傅", "刘师傅"])
+    async with sessions() as session, session.begin():
+        given = await claiming.assign(
+            session, leader, ticket_id, folks.users[WORKER2_ID], clock(), policy
+        )
+    assert given.status == "claimed" and given.assignee == "刘师傅"
+    async with sessions() as session, session.begin():
+        moved = await claiming.assign(
+            session, leader, ticket_id, folks.users[WORKER_ID], clock(), policy
+        )
+    assert moved.status == "claimed" and moved.assignee == "张师傅"
+    async with sessions() as session:
+        kinds = [
+            (m.kind, m.user_id)
+            for m in await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind.in_(["ticket.work", "ticket.taken_away"]))
+                .order_by(OutboxMessage.id)
+            )
+        ]
+        actions = [
+            e.action
+            for e in await session.scalars(
+                select(Event).where(Event.subject_type == "ticket").order_by(Event.id)
+            )
+        ]
+    assert kinds == [
+        ("ticket.work", folks.users[WORKER2_ID]),
+        ("ticket.work", folks.users[WORKER_ID]),
+        ("ticket.taken_away", folks.users[WORKER2_ID]),
+    ]
+    assert actions == ["filed", "assigned", "reassigned"]
+
+
+async def test_assign_refuses_non_workers_and_non_leaders(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    leader, zhang = await actor(sessions, LEADER_ID), await actor(sessions, WORKER_ID)
+    async with sessions() as session:
+        with pytest.raises(NotAWorker):
+            await claiming.assign(
+                session, leader, ticket_id, folks.users[SERVICE_ID], clock(), policy
+            )
+        with pytest.raises(NotAllowed):
+            await claiming.assign(
+                session, zhang, ticket_id, folks.users[WORKER2_ID], clock(), policy
+            )
