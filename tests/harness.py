@@ -195,7 +195,7 @@ class World:
     """A dispatcher, a fake Telegram, the outbox sender, and the people in the story."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy,
-                 clock: FixedClock) -> None:
+                 clock: FixedClock, first_update_id: int = 1) -> None:
         self.sessions = sessions
         self.clock = clock
         self.i18n = i18n
@@ -208,7 +208,8 @@ class World:
         self.dispatcher: Dispatcher = build_dispatcher(
             sessions=sessions, i18n=i18n, policy=policy, clock=clock,
             after_commit=self.sender.notify, bot_username=BOT_USERNAME)
-        self._update_ids = itertools.count(1)
+        # Telegram's update ids only grow: a restarted world on the same store starts higher
+        self._update_ids = itertools.count(first_update_id)
         self.callback_owner: dict[str, int] = {}
         self._user_message_ids = itertools.count(10_000)
         self.people: dict[int, Person] = {}
@@ -232,7 +233,10 @@ class World:
         return Chat(id=chat_id, type="supergroup", title=title)
 
     async def feed(self, update: Update) -> None:
-        await self.dispatcher.feed_update(self.bot, update)
+        result = await self.dispatcher.feed_update(self.bot, update)
+        if isinstance(result, TelegramMethod):
+            # a handler's returned reply, sent after the commit (as polling and webhooks do)
+            await self.bot(result)
         await self.deliver()
 
     def next_update_id(self) -> int:
