@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -12,13 +13,22 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from bot.app import Runtime
+    from bot.config import Settings
 
 log = logging.getLogger("courtyard.webhook")
 
 
+def webhook_secret(settings: Settings, token: str) -> str:
+    """WEBHOOK_SECRET, or else one derived from the token (the same in every bot process):
+    without a secret, anyone who finds the URL could post updates as any user."""
+    if settings.webhook_secret:
+        return settings.webhook_secret.get_secret_value()
+    return hashlib.sha256(f"courtyard-webhook:{token}".encode()).hexdigest()
+
+
 def build_app(runtime: Runtime) -> web.Application:
     settings = runtime.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = webhook_secret(settings, runtime.bot.token)
     app = web.Application()
     path = urlparse(settings.webhook_url or "/").path or "/"
     # SimpleRequestHandler answers 401 and processes nothing when the header is wrong
@@ -35,7 +45,7 @@ def build_app(runtime: Runtime) -> web.Application:
 async def serve(runtime: Runtime) -> None:
     settings = runtime.settings
     assert settings.webhook_url
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = webhook_secret(settings, runtime.bot.token)
     await runtime.bot.set_webhook(
         settings.webhook_url,
         secret_token=secret,
