@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -133,6 +134,21 @@ async def set_commands(bot: Bot) -> None:
     )
 
 
+async def poll(runtime: Runtime) -> None:
+    """Poll until cancelled. aiogram stops its polling tasks only through stop_polling(); a
+    plain cancel would leave them running, so a cancel is turned into that."""
+    polling = asyncio.create_task(
+        runtime.dispatcher.start_polling(runtime.bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        await asyncio.shield(polling)
+    except asyncio.CancelledError:
+        with contextlib.suppress(RuntimeError):  # it may not have started yet
+            await runtime.dispatcher.stop_polling()
+        await asyncio.gather(polling, return_exceptions=True)
+        raise
+
+
 async def run(runtime: Runtime) -> None:
     """Serve until cancelled: polling by default, the webhook when WEBHOOK_URL is set."""
     from bot import webhook
@@ -149,9 +165,7 @@ async def run(runtime: Runtime) -> None:
             await webhook.serve(runtime)
         else:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
-            await runtime.dispatcher.start_polling(
-                runtime.bot, handle_signals=False, close_bot_session=False
-            )
+            await poll(runtime)
     finally:
         scheduler.shutdown(wait=False)
         sender_task.cancel()

@@ -13,7 +13,8 @@ from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import courtyards, people, updates
+from models.db import transaction
+from services import courtyards, outbox, people, updates
 from services.clock import Clock
 from services.errors import DomainError
 from views.errors import error_text
@@ -37,13 +38,14 @@ class TransactionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             if not await updates.first_time(session, event.update_id, self.clock()):
                 log.info("update %s seen before; skipped", event.update_id)
                 return None
             data["session"] = session
             result = await handler(event, data)
-        self.after_commit()
+        if session.info.get(outbox.WROTE_OUTBOX):
+            self.after_commit()
         return result
 
 
@@ -66,8 +68,7 @@ class ActorMiddleware(BaseMiddleware):
             username=tg_user.username,
             language_code=tg_user.language_code,
         )
-        user = await people.ensure_user(session, profile, self.clock())
-        data["actor"] = await people.load_actor(session, user)
+        user, data["actor"] = await people.arrive(session, profile, self.clock())
         data["locale"] = people.pick_locale(user.locale, user.language_code, self.default_locale)
         return await handler(event, data)
 

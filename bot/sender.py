@@ -24,6 +24,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.pacing import Pacer
+from models.db import transaction
 from services import outbox, people
 from services.clock import Clock
 from services.policy import Policy
@@ -103,7 +104,7 @@ class OutboxSender:
 
     async def drain_once(self) -> int:
         """Claim one batch and deliver what the limits allow now. Returns rows handled."""
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             batch = await outbox.claim_due(
                 session, self.clock(), limit=self.settings.batch, lease=self.settings.lease
             )
@@ -151,7 +152,7 @@ class OutboxSender:
             return
         except TelegramForbiddenError as error:
             blocked.add(row.chat_id)
-            async with self.sessions() as session, session.begin():
+            async with transaction(self.sessions) as session:
                 await outbox.mark_recipient_blocked(session, row.id, str(error))
             return
         except TelegramBadRequest as error:
@@ -165,7 +166,7 @@ class OutboxSender:
             log.exception("unexpected error sending outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"{type(error).__name__}: {error}", final=False)
             return
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             await outbox.mark_sent(session, row.id, self.clock(), message_id)
 
     def _render(self, row: outbox.Due) -> Rendered:
@@ -199,11 +200,11 @@ class OutboxSender:
         return sent.message_id
 
     async def _record(self, mark: Callable[..., Awaitable[None]], *args: object) -> None:
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             await mark(session, *args)
 
     async def _fail(self, row: outbox.Due, error: str, *, final: bool) -> None:
-        async with self.sessions() as session, session.begin():
+        async with transaction(self.sessions) as session:
             await outbox.mark_attempt_failed(
                 session,
                 row.id,

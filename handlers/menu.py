@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -16,22 +17,25 @@ from views import home as home_view
 from views.callbacks import Language
 from views.menu import HELP, LANGUAGE, MY_HOME, MenuButton, main_menu
 
-
-async def show_help(message: Message, actor: Actor) -> None:
-    await message.answer(help_view.text(actor), reply_markup=main_menu(actor))
-
-
-async def show_menu(message: Message, actor: Actor) -> None:
-    await message.answer(_("Menu"), reply_markup=main_menu(actor))
+# A handler with a single reply returns it unsent: aiogram sends it after the update's
+# transaction has committed, so SQLite's write lock is not held across the network.
 
 
-async def my_home(message: Message, session: AsyncSession, actor: Actor) -> None:
+async def show_help(message: Message, actor: Actor) -> SendMessage:
+    return message.answer(help_view.text(actor), reply_markup=main_menu(actor))
+
+
+async def show_menu(message: Message, actor: Actor) -> SendMessage:
+    return message.answer(_("Menu"), reply_markup=main_menu(actor))
+
+
+async def my_home(message: Message, session: AsyncSession, actor: Actor) -> SendMessage:
     mine = await homes.of(session, actor)
-    await message.answer(home_view.text(mine), reply_markup=main_menu(actor))
+    return message.answer(home_view.text(mine), reply_markup=main_menu(actor))
 
 
-async def choose_language(message: Message) -> None:
-    await message.answer(
+async def choose_language(message: Message) -> SendMessage:
+    return message.answer(
         "请选择语言 / Choose a language",
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[

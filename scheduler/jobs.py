@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.db import transaction
 from services import membership, updates
 from services.clock import Clock
 from services.policy import Policy
@@ -26,7 +27,7 @@ class JobContext:
 
 
 async def run_sweep(context: JobContext, name: str, sweep: Sweep) -> int:
-    async with context.sessions() as session, session.begin():
+    async with transaction(context.sessions) as session:
         written = await sweep(session, context.clock(), context.policy)
     log.info("job %s wrote %s outbox row(s)", name, written)
     if written:

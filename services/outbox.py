@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import OutboxMessage, OutboxStatus, User
 from services.policy import Policy
 
+# set in session.info when a transaction wrote outbox rows, so the sender is woken only then
+WROTE_OUTBOX = "wrote_outbox"
+
 
 async def enqueue(
     session: AsyncSession,
@@ -59,7 +62,10 @@ async def enqueue(
         insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
     result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    written = bool(getattr(result, "rowcount", 0))
+    if written:
+        session.info[WROTE_OUTBOX] = True
+    return written
 
 
 @dataclass(frozen=True)

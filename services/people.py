@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Household, Membership, MembershipStatus, RoleAssignment, User
@@ -36,12 +36,60 @@ async def ensure_user(session: AsyncSession, profile: TelegramProfile, now: date
         session.add(user)
         await session.flush()
         return user
+    _refresh(user, profile)
+    return user
+
+
+async def arrive(
+    session: AsyncSession, profile: TelegramProfile, now: datetime, channel: str = "telegram"
+) -> tuple[User, Actor]:
+    """The person behind an update, with their roles and homes, in one query (the hot path:
+    every update comes through here)."""
+    rows = (
+        await session.execute(
+            select(
+                User,
+                RoleAssignment.role,
+                RoleAssignment.courtyard_id,
+                Household.id,
+                Household.courtyard_id,
+            )
+            .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+            .outerjoin(
+                Membership,
+                and_(Membership.user_id == User.id, Membership.status == MembershipStatus.APPROVED),
+            )
+            .outerjoin(Household, Household.id == Membership.household_id)
+            .where(User.telegram_id == profile.telegram_id)
+        )
+    ).all()
+    if not rows:
+        user = await ensure_user(session, profile, now)
+        return user, Actor(
+            user_id=user.id, name=user.name, telegram_id=user.telegram_id, channel=channel
+        )
+    user = rows[0][0]
+    _refresh(user, profile)
+    grants = frozenset(Grant(Role(r), c) for _u, r, c, _h, _hc in rows if r is not None)
+    homes = {h: hc for _u, _r, _c, h, hc in rows if h is not None}
+    actor = Actor(
+        user_id=user.id,
+        name=user.name,
+        telegram_id=user.telegram_id,
+        locale=user.locale,
+        grants=grants,
+        households=homes,
+        channel=channel,
+    )
+    return user, actor
+
+
+def _refresh(user: User, profile: TelegramProfile) -> None:
     # keep what Telegram tells us fresh, and a person who writes again has unblocked us
     user.name = profile.name or user.name
     user.username = profile.username
     user.language_code = profile.language_code or user.language_code
     user.blocked = False
-    return user
 
 
 async def load_actor(session: AsyncSession, user: User, channel: str = "telegram") -> Actor:
