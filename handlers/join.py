@@ -4,8 +4,9 @@ registering a neighbour (mode "r", which continues in handlers.register)."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,16 @@ def _check_mode(actor: Actor, mode: str, courtyard_id: int) -> None:
         raise Stale()
 
 
+async def _edit(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """Show this step in place of the last one. Tapping the page number (or a button twice)
+    shows the same step again, which Telegram refuses as 'message is not modified'."""
+    try:
+        await message.edit_text(text, reply_markup=keyboard)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in str(error):
+            raise
+
+
 async def _building(session: AsyncSession, c: int, b: int) -> str:
     names = await membership.buildings(session, c)
     if not 0 <= b < len(names):
@@ -52,7 +63,7 @@ async def show_buildings(
     message: Message, session: AsyncSession, mode: str, c: int, page: int = 0
 ) -> None:
     text, keyboard = pickers.buildings(mode, c, await membership.buildings(session, c), page)
-    await message.edit_text(text, reply_markup=keyboard)
+    await _edit(message, text, keyboard)
 
 
 async def show_units(
@@ -64,18 +75,20 @@ async def show_units(
         await show_rooms(message, session, mode, c, b, 0)
         return
     text, keyboard = pickers.units(mode, c, b, building, names, page)
-    await message.edit_text(text, reply_markup=keyboard)
+    await _edit(message, text, keyboard)
 
 
 async def show_rooms(
     message: Message, session: AsyncSession, mode: str, c: int, b: int, u: int, page: int = 0
 ) -> None:
     building = await _building(session, c, b)
-    unit, _units = await _unit(session, c, building, u)
+    unit, units = await _unit(session, c, building, u)
     homes = await membership.rooms(session, c, building, unit)
     label = "-".join(p for p in (building, unit) if p)
-    text, keyboard = pickers.rooms(mode, c, b, u, label, [(x.id, x.room) for x in homes], page)
-    await message.edit_text(text, reply_markup=keyboard)
+    text, keyboard = pickers.rooms(
+        mode, c, b, u, label, [(x.id, x.room) for x in homes], page, only_unit=len(units) == 1
+    )
+    await _edit(message, text, keyboard)
 
 
 async def on_building(
@@ -124,7 +137,7 @@ async def on_room(
     home = await membership.household(session, callback_data.h)
     _check_mode(actor, callback_data.mode, home.courtyard_id)
     text, keyboard = pickers.relations(callback_data.mode, home.id, home.label())
-    await _message(query).edit_text(text, reply_markup=keyboard)
+    await _edit(_message(query), text, keyboard)
     await query.answer()
 
 

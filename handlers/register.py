@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -18,7 +19,7 @@ from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
 from views import pickers
 from views.callbacks import PickCourtyard, SkipTelegramId
-from views.menu import REGISTER, MenuButton, main_menu
+from views.menu import REGISTER, AnyMenuButton, MenuButton, main_menu
 from views.text import h, relation_name
 
 
@@ -27,8 +28,9 @@ class Registering(StatesGroup):
     telegram_id = State()
 
 
-async def begin(message: Message, session: AsyncSession, actor: Actor) -> None:
+async def begin(message: Message, session: AsyncSession, actor: Actor, state: FSMContext) -> None:
     require(actor, membership.LEADER_ROLES)
+    await state.clear()  # a registration begun before and not finished is dropped
     led = await courtyards.courtyards_for(session, actor.courtyards_as(membership.LEADER_ROLES))
     if len(led) == 1:
         text, keyboard = pickers.buildings(
@@ -66,6 +68,13 @@ async def ask_name(
         _("Registering a %(relation)s of room %(room)s.\nPlease send the neighbour's name.")
         % {"relation": relation_name(relation.value).lower(), "room": h(label)}
     )
+
+
+async def leave(message: Message, state: FSMContext) -> None:
+    """A command or a menu button while registering: the leader has moved on. Forget the
+    half-done registration and let the command or button do what it does."""
+    await state.clear()
+    raise SkipHandler()
 
 
 async def on_name(message: Message, state: FSMContext) -> None:
@@ -148,8 +157,12 @@ def build() -> Router:
     router.message(Command("register"))(begin)
     router.message(MenuButton(REGISTER))(begin)
     router.callback_query(PickCourtyard.filter(F.mode == "r"))(on_courtyard)
-    router.message(StateFilter(Registering.name), F.text)(on_name)
-    router.message(StateFilter(Registering.telegram_id), F.text)(on_telegram_id)
+    answer = (F.text, ~F.text.startswith("/"), ~AnyMenuButton())  # not a command or button
+    router.message(StateFilter(Registering.name), *answer)(on_name)
+    router.message(StateFilter(Registering.telegram_id), *answer)(on_telegram_id)
+    # last of this router's message handlers, so that the command or button goes on elsewhere
+    router.message(StateFilter(Registering), F.text.startswith("/"))(leave)
+    router.message(StateFilter(Registering), AnyMenuButton())(leave)
     router.callback_query(SkipTelegramId.filter(), StateFilter(Registering.telegram_id))(on_skip)
     router.callback_query(SkipTelegramId.filter())(on_skip_stale)
     return router

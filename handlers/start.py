@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +17,13 @@ from views.text import h
 
 
 async def start_with_code(
-    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
 ) -> None:
+    await state.clear()  # /start begins afresh, whatever was half done
     code = (command.args or "").strip()
     if code in ("menu", "help"):
         await welcome(message, actor)
@@ -38,7 +44,8 @@ async def start_with_code(
     await message.answer(text, reply_markup=keyboard)
 
 
-async def start(message: Message, actor: Actor) -> None:
+async def start(message: Message, actor: Actor, state: FSMContext) -> None:
+    await state.clear()  # /start begins afresh, whatever was half done
     await welcome(message, actor)
 
 

@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
@@ -150,6 +150,12 @@ class FakeTelegram(BaseSession):
             old = log.messages.get(int(method.message_id or 0))
             if old is None:
                 return True
+            same_text = not isinstance(method, EditMessageText) or method.text == old.text
+            if same_text and method.reply_markup == old.reply_markup:
+                raise TelegramBadRequest(method=method, message=(
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup "
+                    "of the message"))
             changes: dict[str, Any] = {"reply_markup": method.reply_markup}
             if isinstance(method, EditMessageText):
                 changes["text"] = method.text

@@ -80,3 +80,13 @@ class MenuButton(Filter):
             str(i18n.gettext(self.msgid, locale=locale)) for locale in i18n.available_locales
         }
         return bool(message.text in texts)
+
+
+class AnyMenuButton(Filter):
+    """Matches any button of the main menu, in any language."""
+
+    async def __call__(self, message: Message) -> bool:
+        for item in ITEMS:
+            if await MenuButton(item.label)(message):
+                return True
+        return False

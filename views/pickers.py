@@ -90,13 +90,17 @@ def rooms(
     label: str,
     households: Sequence[tuple[int, str]],
     page: int = 0,
+    *,
+    only_unit: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """`only_unit`: the building has one unit (or none), so Back skips the unit question that
+    was never asked and goes to the buildings."""
     buttons = [
         InlineKeyboardButton(text=room, callback_data=PickRoom(mode=mode, h=hid).pack())
         for hid, room in households
     ]
     cb = PickPage(mode=mode, c=courtyard_id, level="r", b=b, u=u, p=page)
-    back = PickPage(mode=mode, c=courtyard_id, level="u", b=b, u=0, p=0)
+    back = PickPage(mode=mode, c=courtyard_id, level="b" if only_unit else "u", b=b, u=0, p=0)
     text = _("%(place)s. Which room?") % {"place": h(label)}
     return text, _paged(buttons, page, cb, back)
 
