@@ -9,7 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import jobs
+from scheduler import jobs, tickets
 from scheduler.jobs import JobContext
 
 MISFIRE_GRACE = 3600  # a job late by up to an hour (a restart, a slow disk) still runs
@@ -30,6 +30,13 @@ JOBS: list[JobSpec] = [
         lambda c: CronTrigger(hour=8, minute=30, timezone=c.policy.timezone),
     ),
     JobSpec("forget-old-updates", jobs.forget_old_updates, lambda c: IntervalTrigger(hours=6)),
+    JobSpec("ticket-alerts", tickets.ticket_alerts, lambda c: IntervalTrigger(minutes=1)),
+    JobSpec("ticket-auto-close", tickets.ticket_auto_close, lambda c: IntervalTrigger(minutes=10)),
+    JobSpec(
+        "ticket-digest",
+        tickets.ticket_digest,
+        lambda c: CronTrigger(hour=8, minute=0, timezone=c.policy.timezone),
+    ),
 ]
 
 

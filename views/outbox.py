@@ -30,7 +30,7 @@ Renderer = Callable[[dict[str, Any], RenderContext], Rendered]
 RENDERERS: dict[str, Renderer] = {}
 
 # modules whose @renders decorators fill RENDERERS
-FEATURE_VIEWS = ("views.membership",)
+FEATURE_VIEWS = ("views.membership", "views.tickets.cards", "views.tickets.notices")
 
 
 def renders(kind: str) -> Callable[[Renderer], Renderer]:

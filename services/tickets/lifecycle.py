@@ -32,9 +32,42 @@ def _text(value: str | None, limit: int, message: str) -> str:
     return value
 
 
+def clean_reason(text: str | None) -> str:
+    return _text(text, REASON_MAX, N_("Please give a short reason (at most %(limit)s characters)."))
+
+
+def clean_note(text: str | None) -> str:
+    return _text(
+        text,
+        NOTE_MAX,
+        N_("Please say in a few words what was done (at most %(limit)s characters)."),
+    )
+
+
+def clean_comment(text: str | None) -> str:
+    return _text(text, COMMENT_MAX, N_("Please keep the comment under %(limit)s characters."))
+
+
 async def _require_answerer(session: AsyncSession, actor: Actor, ticket: Ticket) -> None:
     if actor.user_id not in await notices.answerers(session, ticket):
         raise NotReporter(number=ticket.number)
+
+
+WORKER_STEPS = frozenset({"start", "hold", "resume", "resolve"})
+
+
+async def can(session: AsyncSession, actor: Actor, ticket_id: int, action: str) -> TicketInfo:
+    """Would `action` be allowed now? Asked before a step that needs more input (a note, a
+    date, a rating), so the person hears 'no' before typing; the change checks again."""
+    ticket = await info.get(session, ticket_id)
+    if action in WORKER_STEPS:
+        transitions.require_assignee(actor, ticket)
+    else:
+        await _require_answerer(session, actor, ticket)
+    await transitions.check(session, ticket, action)
+    if action == "rate" and ticket.rating is not None:
+        raise AlreadyRated(number=ticket.number)
+    return await info.describe(session, ticket)
 
 
 # ---- the worker ----------------------------------------------------------------------------
@@ -75,9 +108,7 @@ async def hold(
     ticket = await info.get(session, ticket_id)
     transitions.require_assignee(actor, ticket)
     await transitions.check(session, ticket, "hold")
-    reason = _text(
-        reason, REASON_MAX, N_("Please give a short reason (at most %(limit)s characters).")
-    )
+    reason = clean_reason(reason)
     today = policy.local(now).date()
     if not today <= until <= today + timedelta(days=HOLD_MAX_DAYS):
         raise InvalidInput(N_("Please choose a date from today to 90 days ahead."))
@@ -130,11 +161,7 @@ async def resolve(
     ticket = await info.get(session, ticket_id)
     transitions.require_assignee(actor, ticket)
     await transitions.check(session, ticket, "resolve")
-    note = _text(
-        note,
-        NOTE_MAX,
-        N_("Please say in a few words what was done (at most %(limit)s characters)."),
-    )
+    note = clean_note(note)
     ticket.resolved_at = now
     ticket.resolution_note = note
     if ticket.resolve_seconds is None:  # the first fix is the one /stats measures
@@ -294,9 +321,7 @@ async def comment(
         raise TicketChanged(number=ticket.number)
     if ticket.rating_comment:
         raise AlreadyRated(number=ticket.number)
-    ticket.rating_comment = _text(
-        text, COMMENT_MAX, N_("Please keep the comment under %(limit)s characters.")
-    )
+    ticket.rating_comment = clean_comment(text)
     transitions.change(
         session,
         ticket,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services.access import Actor, Role
 from services.errors import NotFound
 
@@ -32,3 +34,31 @@ def require_view(actor: Actor, courtyard_id: int, household_id: int) -> None:
     # "not found" rather than "not allowed": a resident must not learn that a number exists
     if not can_view(actor, courtyard_id, household_id):
         raise NotFound()
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """In what capacity a person looks at a ticket: which of its buttons make sense for them.
+    The services check again when a button is tapped."""
+
+    reporter: bool  # may cancel, confirm, reopen and rate
+    assignee: bool  # has it: start, hold, resume, resolve
+    worker: bool  # in the repair team of its courtyard: may claim
+    leader: bool  # may assign
+
+
+def capacity(
+    actor: Actor,
+    *,
+    courtyard_id: int,
+    household_id: int,
+    reporter_id: int,
+    on_behalf: bool,
+    assignee_id: int | None,
+) -> Capacity:
+    return Capacity(
+        reporter=actor.user_id == reporter_id or (on_behalf and household_id in actor.households),
+        assignee=assignee_id == actor.user_id and actor.has(Role.REPAIR, courtyard_id),
+        worker=actor.has(Role.REPAIR, courtyard_id),
+        leader=actor.has_any(LEADERS, courtyard_id),
+    )

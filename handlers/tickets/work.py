@@ -1,0 +1,299 @@
+"""The worker's steps: ▶ start, ⏸ on hold (a reason and an expected day), ▶ resume, and
+✅ fixed (a note, then an after-photo or Skip)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.tickets.common import drop_buttons, message_of
+from services.access import Actor
+from services.clock import Clock
+from services.errors import N_, InvalidInput, Stale
+from services.policy import Policy
+from services.tickets import lifecycle
+from services.tickets.info import TicketInfo
+from views.text import h
+from views.tickets.callbacks import Act, HoldFor, Skip
+from views.tickets.cards import ASSIGNEE, detail
+
+
+class Holding(StatesGroup):
+    reason = State()
+    day = State()
+
+
+class Resolving(StatesGroup):
+    note = State()
+    photo = State()
+
+
+def _stop_button() -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(text=_("✖ Cancel"), callback_data=Skip(what="stop").pack())]
+
+
+async def _show(
+    message: Message, info: TicketInfo, head: str, policy: Policy, clock: Clock
+) -> None:
+    rendered = detail(info, ASSIGNEE, policy.timezone, clock())
+    await message.answer(f"{head}\n{rendered.text}", reply_markup=rendered.reply_markup)
+
+
+async def on_start(
+    query: CallbackQuery,
+    callback_data: Act,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    info = await lifecycle.start(session, actor, callback_data.t, clock(), policy)
+    message = message_of(query)
+    await drop_buttons(message)
+    await _show(message, info, _("▶ Work started. The resident has been told."), policy, clock)
+    await query.answer()
+
+
+async def on_resume(
+    query: CallbackQuery,
+    callback_data: Act,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    info = await lifecycle.resume(session, actor, callback_data.t, clock(), policy)
+    message = message_of(query)
+    await drop_buttons(message)
+    await _show(message, info, _("▶ Work resumed."), policy, clock)
+    await query.answer()
+
+
+async def on_hold(
+    query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
+) -> None:
+    info = await lifecycle.can(session, actor, callback_data.t, "hold")
+    await state.set_state(Holding.reason)
+    await state.set_data({"ticket_id": info.id})
+    await message_of(query).answer(
+        _("⏸ Why is %(number)s on hold? For example: waiting for parts.")
+        % {"number": h(info.number)},
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()]),
+    )
+    await query.answer()
+
+
+async def on_reason(message: Message, state: FSMContext) -> None:
+    await state.update_data(reason=lifecycle.clean_reason(message.text))
+    await state.set_state(Holding.day)
+    data = await state.get_data()
+    t = int(data["ticket_id"])
+    choices = [(1, _("Tomorrow")), (3, _("In 3 days")), (7, _("In a week"))]
+    rows = [
+        [InlineKeyboardButton(text=label, callback_data=HoldFor(t=t, d=d).pack())]
+        for d, label in choices
+    ]
+    await message.answer(
+        _("Until when? Tap a day, or type a date like 2026-12-05."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, _stop_button()]),
+    )
+
+
+async def _hold(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    until: date,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    data = await _expect(state, Holding.day)
+    info = await lifecycle.hold(
+        session,
+        actor,
+        int(data["ticket_id"]),
+        reason=data["reason"],
+        until=until,
+        now=clock(),
+        policy=policy,
+    )
+    await state.clear()
+    await message.answer(
+        _("⏸ %(number)s is on hold until %(day)s. The resident has been told.")
+        % {"number": h(info.number), "day": until.isoformat()}
+    )
+
+
+async def on_hold_for(
+    query: CallbackQuery,
+    callback_data: HoldFor,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    data = await _expect(state, Holding.day)
+    if int(data["ticket_id"]) != callback_data.t or not 0 < callback_data.d <= 90:
+        raise Stale()
+    until = policy.local(clock()).date() + timedelta(days=callback_data.d)
+    message = message_of(query)
+    await drop_buttons(message)
+    await _hold(message, session, actor, state, until, clock, policy)
+    await query.answer()
+
+
+_DATE = re.compile(r"^\s*(?:(\d{4})[-./])?(\d{1,2})[-./](\d{1,2})\s*$")
+
+
+def parse_day(text: str | None, today: date) -> date:
+    """'2026-12-05', '12-05' or '12/5' (this year, or next if that has passed)."""
+    match = _DATE.match(text or "")
+    if match is None:
+        raise InvalidInput(N_("Please type a date like 2026-12-05, or tap a day."))
+    year, month, day = match.groups()
+    try:
+        found = date(int(year) if year else today.year, int(month), int(day))
+        if not year and found < today:
+            found = found.replace(year=today.year + 1)
+    except ValueError:
+        raise InvalidInput(N_("Please type a date like 2026-12-05, or tap a day.")) from None
+    return found
+
+
+async def on_hold_day(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    until = parse_day(message.text, policy.local(clock()).date())
+    await _hold(message, session, actor, state, until, clock, policy)
+
+
+async def on_resolve(
+    query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
+) -> None:
+    info = await lifecycle.can(session, actor, callback_data.t, "resolve")
+    await state.set_state(Resolving.note)
+    await state.set_data({"ticket_id": info.id})
+    await message_of(query).answer(
+        _("✅ What was done on %(number)s? A few words for the resident.")
+        % {"number": h(info.number)},
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()]),
+    )
+    await query.answer()
+
+
+async def on_note(message: Message, state: FSMContext) -> None:
+    await state.update_data(note=lifecycle.clean_note(message.text))
+    await state.set_state(Resolving.photo)
+    skip = InlineKeyboardButton(text=_("⏭ Skip"), callback_data=Skip(what="after").pack())
+    await message.answer(
+        _("📷 Please send a photo of the fix, or tap Skip."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip], _stop_button()]),
+    )
+
+
+async def _resolve(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    photo: str | None,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    data = await _expect(state, Resolving.photo)
+    info = await lifecycle.resolve(
+        session,
+        actor,
+        int(data["ticket_id"]),
+        note=data["note"],
+        photo_file_id=photo,
+        now=clock(),
+        policy=policy,
+    )
+    await state.clear()
+    await message.answer(
+        _("✅ %(number)s is marked fixed. %(reporter)s will be asked to confirm. Thank you!")
+        % {"number": h(info.number), "reporter": h(info.reporter)}
+    )
+
+
+async def on_after_photo(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    assert message.photo
+    await _resolve(message, session, actor, state, message.photo[-1].file_id, clock, policy)
+
+
+async def on_skip(
+    query: CallbackQuery,
+    callback_data: Skip,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    message = message_of(query)
+    if callback_data.what == "after":
+        await drop_buttons(message)
+        await _resolve(message, session, actor, state, None, clock, policy)
+    elif callback_data.what == "stop":
+        await _expect(state, *Holding.__states__, *Resolving.__states__)
+        await state.clear()
+        await message.edit_text(_("Cancelled. Nothing was changed."))
+    else:
+        raise Stale()
+    await query.answer()
+
+
+async def not_a_photo(message: Message) -> None:
+    raise InvalidInput(N_("Please send a photo of the fix, or tap ⏭ Skip."))
+
+
+async def _expect(state: FSMContext, *expected: State) -> dict[str, Any]:
+    if await state.get_state() not in {s.state for s in expected}:
+        raise Stale()
+    return await state.get_data()
+
+
+def build() -> Router:
+    router = Router(name="tickets-work")
+    router.callback_query(Act.filter(F.a == "start"))(on_start)
+    router.callback_query(Act.filter(F.a == "resume"))(on_resume)
+    router.callback_query(Act.filter(F.a == "hold"))(on_hold)
+    router.callback_query(Act.filter(F.a == "resolve"))(on_resolve)
+    router.callback_query(HoldFor.filter())(on_hold_for)
+    router.callback_query(Skip.filter(F.what.in_({"after", "stop"})))(on_skip)
+    return router
+
+
+def build_inputs() -> Router:
+    router = Router(name="tickets-work-inputs")
+    router.message.filter(F.chat.type == "private", ~F.text.startswith("/"))
+    router.message(StateFilter(Holding.reason))(on_reason)
+    router.message(StateFilter(Holding.day))(on_hold_day)
+    router.message(StateFilter(Resolving.note))(on_note)
+    router.message(StateFilter(Resolving.photo), F.photo)(on_after_photo)
+    router.message(StateFilter(Resolving.photo))(not_a_photo)
+    return router

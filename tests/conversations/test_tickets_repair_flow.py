@@ -1,0 +1,129 @@
+"""A repair from report to rating, as the people involved see it: the resident reports with
+photos, the team claims it in its group, the worker fixes it, the resident confirms and rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from harness import Person, World
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tests_data import LEADER_ID
+from tickets_data import RESIDENT_ID, WORKER2_ID, WORKER_ID, seed_ticket_people
+
+from models import Event, Ticket, TicketStatus
+from services.clock import FixedClock
+
+STAFF_GROUP = -100123
+
+
+@pytest.fixture
+async def people(
+    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> dict[str, Person]:
+    await seed_ticket_people(sessions, clock(), courtyard["id"])
+    found = {
+        "resident": world.person("王阿姨", RESIDENT_ID, language_code="en"),
+        "leader": world.person("李网格长", LEADER_ID, language_code="en"),
+        "zhang": world.person("张师傅", WORKER_ID, language_code="en"),
+        "liu": world.person("刘师傅", WORKER2_ID, language_code="en"),
+    }
+    group = world.group(STAFF_GROUP, "维修群")
+    await world.add_bot_to_group(group, found["leader"])
+    await found["leader"].sends("/link", chat=group)
+    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
+    assert "staff group of 纬三路13号院" in found["leader"].last_message(group)
+    return found
+
+
+async def report_leaking_pipe(resident: Person) -> None:
+    await resident.sends("/menu")
+    assert "🛠 Report a repair" in resident.menu()
+    await resident.taps("🛠 Report a repair")
+    assert "What is the problem about?" in resident.last_message()
+    await resident.taps("🚰 Water / plumbing")
+    assert "describe the problem" in resident.last_message()
+    await resident.sends("厨房水管漏水，地上全是水")
+    assert "send up to 5 photos" in resident.last_message()
+    await resident.sends_photo("photo-kitchen-1")
+    assert "Photo 1 of 5 received" in resident.last_message()
+    await resident.sends_photo("photo-kitchen-2")
+    assert "Photo 2 of 5 received" in resident.last_message()
+    await resident.taps("✅ Done")
+    assert resident.buttons()[:2] == ["🏠 In my home", "🏢 Common area"]
+    await resident.taps("🏠 In my home")
+    await resident.taps("Normal")
+    summary = resident.last_message()
+    assert "Please check your repair request" in summary
+    for part in ("2号楼-1单元-501", "Water / plumbing", "厨房水管漏水", "Photos: 2", "Normal"):
+        assert part in summary
+    await resident.taps("✅ File it")
+    assert "Filed as <b>WSL-0001</b>" in resident.texts()[-2]
+
+
+async def test_report_claim_fix_confirm_and_rate(
+    world: World, people: dict[str, Person], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    resident, zhang, liu = people["resident"], people["zhang"], people["liu"]
+    group = world.group(STAFF_GROUP, "维修群")
+    await report_leaking_pipe(resident)
+
+    card = zhang.last_message(group)
+    assert "New repair request" in card and "WSL-0001" in card and "厨房水管漏水" in card
+    assert zhang.buttons(group) == ["🙋 Claim", "📷 Photos (2)"]
+    assert "WSL-0001" in liu.last_message()  # each worker also gets the card in private
+
+    late_tap = liu.tap_update("🙋 Claim", chat=group)
+    await zhang.taps("🙋 Claim", chat=group)
+    assert "WSL-0001 is yours" in zhang.alerts()[-1]
+    edited = zhang.last_message(group)
+    assert "Taken by 张师傅" in edited and zhang.buttons(group) == ["📷 Photos (2)"]
+    await world.feed(late_tap)
+    assert liu.alerts()[-1] == "张师傅 has already taken ticket WSL-0001."
+    assert "张师傅 has taken your repair request WSL-0001" in resident.last_message()
+
+    assert "You have ticket WSL-0001" in zhang.last_message()
+    assert zhang.buttons() == ["▶ Start work", "⏸ On hold", "✅ Fixed it", "📷 Photos (2)"]
+    await zhang.taps("📷 Photos (2)")
+    assert zhang.texts()[-2:] == ["WSL-0001", "WSL-0001"]
+    await zhang.taps("▶ Start work")
+    assert "Work started" in zhang.last_message()
+    assert "张师傅 has started work on WSL-0001" in resident.last_message()
+
+    await zhang.taps("✅ Fixed it")
+    assert "What was done on WSL-0001?" in zhang.last_message()
+    await zhang.sends("换了新的水管接头")
+    assert "photo of the fix" in zhang.last_message()
+    await zhang.sends_photo("after-kitchen")
+    assert "WSL-0001 is marked fixed" in zhang.last_message()
+
+    fixed = resident.last_message()
+    assert "张师傅 says WSL-0001 is fixed" in fixed and "换了新的水管接头" in fixed
+    last = list(world.telegram.chat(resident.id).messages.values())[-1]
+    assert last.photo and last.photo[0].file_id == "after-kitchen"
+    await resident.taps("👍 Yes, fixed")
+    assert "How was the repair?" in resident.last_message()
+    await resident.taps("5 ⭐⭐⭐⭐⭐")
+    assert "Anything to add?" in resident.last_message()
+    await resident.sends("师傅很耐心，谢谢")
+    assert "passed it on" in resident.last_message()
+    assert zhang.texts()[-3:] == [
+        "👍 The fix of WSL-0001 was confirmed. Thank you!",
+        "⭐ WSL-0001 was rated: ★★★★★",
+        "💬 About WSL-0001: 师傅很耐心，谢谢",
+    ]
+
+    await resident.taps("📋 My requests")
+    mine = resident.last_message()
+    assert "WSL-0001" in mine and "closed" in mine
+
+    async with sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None and ticket.status is TicketStatus.CLOSED
+        assert ticket.rating == 5 and ticket.rating_comment == "师傅很耐心，谢谢"
+        actions = [e.action for e in await session.scalars(
+            select(Event).where(Event.subject_type == "ticket").order_by(Event.id))]
+    assert actions == ["filed", "claimed", "started", "resolved", "confirmed", "rated",
+                       "commented"]

@@ -1,0 +1,1 @@
+"""How repair tickets look: the reporting steps, cards for the team, notices, and lists."""
