@@ -13,8 +13,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -27,6 +27,7 @@ from bot.retry import RetryAfter
 from bot.sender import OutboxSender, SenderSettings
 from models.db import create_engine, session_factory
 from scheduler.jobs import JobContext
+from scheduler.leader import lead_when_possible
 from scheduler.setup import build_scheduler
 from services.clock import Clock, utc_now
 from services.policy import Policy
@@ -43,12 +44,15 @@ def build_bot(token: str, api_url: str = TELEGRAM_API) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_storage(redis_url: str | None) -> BaseStorage:
+def build_storage(redis_url: str | None) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state and per-chat event isolation: in memory for one process, in Redis
+    when several bot processes serve one token (webhook behind a load balancer)."""
     if redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        return RedisStorage.from_url(redis_url)
-    return MemoryStorage()
+        storage = RedisStorage.from_url(redis_url)
+        return storage, RedisEventIsolation(storage.redis)
+    return MemoryStorage(), SimpleEventIsolation()
 
 
 def build_dispatcher(
@@ -59,9 +63,13 @@ def build_dispatcher(
     clock: Clock = utc_now,
     after_commit: Callable[[], None] = lambda: None,
     storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
     bot_username: str | None = None,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(storage=storage or MemoryStorage())
+    dispatcher = Dispatcher(
+        storage=storage or MemoryStorage(),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+    )
     dispatcher["clock"] = clock
     dispatcher["policy"] = policy
     dispatcher["bot_username"] = bot_username
@@ -105,13 +113,15 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
         bot_username=username,
         settings=SenderSettings(per_second=settings.send_rate_per_second),
     )
+    storage, isolation = build_storage(settings.redis_url)
     dispatcher = build_dispatcher(
         sessions=sessions,
         i18n=i18n,
         policy=policy,
         clock=clock,
         after_commit=sender.notify,
-        storage=build_storage(settings.redis_url),
+        storage=storage,
+        events_isolation=isolation,
         bot_username=username,
     )
     jobs = JobContext(sessions=sessions, clock=clock, policy=policy, after_commit=sender.notify)
@@ -154,7 +164,9 @@ async def run(runtime: Runtime) -> None:
     from bot import webhook
 
     scheduler = build_scheduler(runtime.jobs)
-    scheduler.start()
+    leading = asyncio.create_task(
+        lead_when_possible(runtime.engine, scheduler.start), name="scheduler-leader"
+    )
     sender_task = asyncio.create_task(runtime.sender.run(), name="outbox-sender")
     try:
         try:
@@ -167,10 +179,11 @@ async def run(runtime: Runtime) -> None:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
             await poll(runtime)
     finally:
-        scheduler.shutdown(wait=False)
+        leading.cancel()
         sender_task.cancel()
-        await asyncio.gather(sender_task, return_exceptions=True)
+        await asyncio.gather(leading, sender_task, return_exceptions=True)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         await runtime.bot.session.close()
-        await runtime.sender.bot.session.close()
         await runtime.sender.bot.session.close()
         await runtime.engine.dispose()
