@@ -29,6 +29,16 @@ async def try_lead(engine: AsyncEngine) -> AsyncConnection | None:
     return None
 
 
+async def release(connection: AsyncConnection) -> None:
+    """Give up leading. The connection goes back to the pool, so the lock is let go first (a
+    process that dies loses it with its connection)."""
+    try:
+        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+        await connection.commit()
+    finally:
+        await connection.close()
+
+
 async def lead_when_possible(
     engine: AsyncEngine,
     start: Callable[[], None],
@@ -54,4 +64,4 @@ async def lead_when_possible(
         if stop is not None:
             await stop()
         if connection is not None:
-            await connection.close()
+            await release(connection)

@@ -14,7 +14,7 @@ from tests_data import LEADER_ID
 from bot.app import build_dispatcher, build_storage
 from models import Membership, MembershipStatus, User
 from models.db import create_engine
-from scheduler.leader import try_lead
+from scheduler.leader import release, try_lead
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -58,9 +58,9 @@ async def test_only_one_process_leads_the_scheduler() -> None:
         first = await try_lead(engine)
         assert first is not None
         assert await try_lead(engine) is None  # a second process must wait
-        await first.close()  # the leader goes away
+        await release(first)  # the leader goes away
         successor = await try_lead(engine)
         assert successor is not None
-        await successor.close()
+        await release(successor)
     finally:
         await engine.dispose()
