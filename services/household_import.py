@@ -94,10 +94,13 @@ def read_table(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield number, [_cell_text(v) for v in values]
         workbook.close()
     elif suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        text = _decode(raw)
-        for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-            yield number, [c.strip() for c in cells]
+        text = _decode(path.read_bytes())
+        reader = csv.reader(io.StringIO(text))
+        first_line = 1
+        for cells in reader:
+            # the line a record starts on: a quoted cell may span several lines
+            yield first_line, [c.strip() for c in cells]
+            first_line = reader.line_num + 1
     else:
         raise DomainError(N_("Only .csv and .xlsx files can be imported."))
 
@@ -115,8 +118,11 @@ def _decode(raw: bytes) -> str:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # a formula's result carries binary noise (86.55000000000001): take what the cell shows
+        return str(round(value, 6))
     return str(value).strip()
 
 

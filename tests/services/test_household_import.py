@@ -356,3 +356,39 @@ async def test_empty_file_and_unknown_kind(
         await import_file(sessions, courtyard_with_homes, odd)
     assert "csv" in caught.value.message and "xlsx" in caught.value.message
     assert await household_count(sessions) == 2
+
+
+async def test_line_numbers_count_lines_of_the_file_not_records(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    """A quoted cell may hold a line break (an owner's note typed with Alt+Enter): the problem
+    is still reported on the line where the clerk will find it."""
+    path = write_csv(
+        tmp_path / "bad.csv",
+        HEADER,
+        '1号楼,1单元,101,80,0,"张三\n(已故)",',
+        "1号楼,1单元,102,abc,0,,",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (4, "area_m2 abc is not a positive number of m²")
+    ]
+
+
+async def test_an_area_computed_by_a_formula_is_read_as_shown(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    """Spreadsheets keep a formula's result as a binary float (86.55 as 86.55000000000001);
+    the area is what the cell shows, not a rejected 14-decimal number."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER.split(","))
+    sheet.append(["1号楼", "1单元", 101, 0.1 + 0.2, 0, None, None])
+    sheet.append(["1号楼", "1单元", 102, 86.55000000000001, 0, None, None])
+    sheet.append(["1号楼", "1单元", 103, 57.699999999999996, 0, None, None])
+    path = tmp_path / "computed.xlsx"
+    workbook.save(path)
+
+    assert (await import_file(sessions, courtyard_id, path)).created == 3
+    assert [h.area_centi_m2 for h in await stored(sessions)] == [30, 8655, 5770]
