@@ -20,7 +20,9 @@ STAFF_GROUP = -100123
 
 @pytest.fixture
 async def people(
-    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession],
+    world: World,
+    courtyard: dict[str, Any],
+    sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock,
 ) -> dict[str, Person]:
     await seed_ticket_people(sessions, clock(), courtyard["id"])
@@ -123,7 +125,10 @@ async def test_report_claim_fix_confirm_and_rate(
         ticket = await session.scalar(select(Ticket))
         assert ticket is not None and ticket.status is TicketStatus.CLOSED
         assert ticket.rating == 5 and ticket.rating_comment == "师傅很耐心，谢谢"
-        actions = [e.action for e in await session.scalars(
-            select(Event).where(Event.subject_type == "ticket").order_by(Event.id))]
-    assert actions == ["filed", "claimed", "started", "resolved", "confirmed", "rated",
-                       "commented"]
+        actions = [
+            e.action
+            for e in await session.scalars(
+                select(Event).where(Event.subject_type == "ticket").order_by(Event.id)
+            )
+        ]
+    assert actions == ["filed", "claimed", "started", "resolved", "confirmed", "rated", "commented"]
