@@ -74,7 +74,8 @@ class ActorMiddleware(BaseMiddleware):
 
 
 class GroupGate(BaseMiddleware):
-    """Unbound groups are ignored, except for /link and the bot being added or removed."""
+    """Unbound groups are ignored, except for /link, the bot being added or removed, and a
+    group becoming a supergroup."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         chat = data.get("event_chat")
@@ -90,6 +91,9 @@ class GroupGate(BaseMiddleware):
 
 
 def _is_link(update: Update) -> bool:
+    message = update.message
+    if message is not None and (message.migrate_to_chat_id or message.migrate_from_chat_id):
+        return True  # the binding moves to the supergroup's new chat id
     if update.message is not None and update.message.text:
         command = update.message.text.split()[0].split("@")[0]
         return command == "/link"

@@ -15,6 +15,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -25,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.pacing import Pacer
 from models.db import transaction
-from services import outbox, people
+from services import courtyards, outbox, people
 from services.clock import Clock
 from services.policy import Policy
 from views.outbox import RenderContext, Rendered, load_renderers, render
@@ -109,14 +110,18 @@ class OutboxSender:
                 session, self.clock(), limit=self.settings.batch, lease=self.settings.lease
             )
         blocked: set[int] = set()  # chats that answered 403 during this batch
+        moved: set[int] = set()  # groups that became supergroups during this batch
         for row in batch:
-            await self._deliver(row, blocked)
+            await self._deliver(row, blocked, moved)
         return len(batch)
 
-    async def _deliver(self, row: outbox.Due, blocked: set[int]) -> None:
+    async def _deliver(self, row: outbox.Due, blocked: set[int], moved: set[int]) -> None:
         if row.chat_id in blocked:
             # the rest of this batch to a person who blocked us: do not knock again
             await self._record(outbox.mark_recipient_blocked, row.id, "recipient blocked the bot")
+            return
+        if row.chat_id in moved:  # the store points it at the new chat: the next claim sends it
+            await self._record(outbox.mark_throttled, row.id, self.clock(), "moved to supergroup")
             return
         now = self.monotonic()
         ready = self.pacer.chat_ready_at(row.chat_id, row.is_group, now)
@@ -154,6 +159,13 @@ class OutboxSender:
             blocked.add(row.chat_id)
             async with transaction(self.sessions) as session:
                 await outbox.mark_recipient_blocked(session, row.id, str(error))
+            return
+        except TelegramMigrateToChat as error:
+            # the group became a supergroup: this row and the others follow it, sent at once
+            moved.add(row.chat_id)
+            async with transaction(self.sessions) as session:
+                await courtyards.move_group(session, row.chat_id, error.migrate_to_chat_id)
+                await outbox.mark_throttled(session, row.id, self.clock(), "moved to supergroup")
             return
         except TelegramBadRequest as error:
             # the request itself is wrong; retrying will not help

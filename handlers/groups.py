@@ -37,6 +37,14 @@ async def removed(event: ChatMemberUpdated, session: AsyncSession) -> None:
     await courtyards.note_group(session, event.chat.id, event.chat.title or "", active=False)
 
 
+async def migrated(message: Message, session: AsyncSession) -> None:
+    """The group became a supergroup with a new chat id; keep its binding."""
+    if message.migrate_to_chat_id is not None:
+        await courtyards.move_group(session, message.chat.id, message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id is not None:
+        await courtyards.move_group(session, message.migrate_from_chat_id, message.chat.id)
+
+
 async def link(message: Message, session: AsyncSession, actor: Actor) -> None:
     require(actor, LINKERS)
     led = await courtyards.courtyards_for(session, actor.courtyards_as(LINKERS))
@@ -122,6 +130,7 @@ def build() -> Router:
     router = Router(name="groups")
     router.my_chat_member(ChatMemberUpdatedFilter(JOIN_TRANSITION), GROUPS)(added)
     router.my_chat_member(ChatMemberUpdatedFilter(LEAVE_TRANSITION), GROUPS)(removed)
+    router.message(F.migrate_to_chat_id | F.migrate_from_chat_id)(migrated)
     router.message(Command("link"), GROUPS)(link)
     router.callback_query(LinkGroup.filter())(on_link)
     router.message(GROUPS, F.text.startswith("/"))(private_please)

@@ -7,7 +7,7 @@ import string
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -18,6 +18,8 @@ from models import (
     Household,
     Membership,
     MembershipStatus,
+    OutboxMessage,
+    OutboxStatus,
 )
 from services import events
 from services.access import Actor, Role, require
@@ -215,6 +217,31 @@ async def link_group(
         data={"chat_id": chat_id},
     )
     return group
+
+
+async def move_group(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """Telegram upgraded a group to a supergroup, which has a new chat id: the binding and the
+    messages waiting for the group go with it. Either chat's announcement may come first."""
+    old = await session.get(GroupChat, old_chat_id)
+    new = await session.get(GroupChat, new_chat_id)
+    if new is None:
+        new = GroupChat(chat_id=new_chat_id, title=old.title if old else "", active=True)
+        session.add(new)
+    if old is not None and new.courtyard_id is None:
+        new.courtyard_id, new.kind = old.courtyard_id, old.kind
+        new.linked_by, new.linked_at = old.linked_by, old.linked_at
+    new.active = True
+    if old is not None:
+        old.active = False
+    await session.flush()
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == old_chat_id,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .values(chat_id=new_chat_id)
+    )
 
 
 async def group_chats(session: AsyncSession, courtyard_id: int, kind: GroupKind) -> list[int]:

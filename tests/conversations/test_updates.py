@@ -389,3 +389,41 @@ async def test_registering_someone_who_never_wrote_to_the_bot(
     async with sessions() as session:
         assert await session.scalar(select(func.count()).where(User.telegram_id == 9200)) == 1
     assert membership.user_id == user.id
+
+
+async def test_a_group_upgraded_to_a_supergroup_stays_bound(
+    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Telegram turns a group into a supergroup (an admin changed a setting): the chat gets a new
+    id, announced by a service message in the old chat and one in the new."""
+    from datetime import UTC, datetime
+
+    from aiogram.types import Chat, Message, Update
+
+    old = Chat(id=-400_1, type="group", title="纬三路13号院 邻里群")
+    new = world.group(-100_400_1, "纬三路13号院 邻里群")
+    leader = world.person("李网格长", LEADER_ID, language_code="en")
+    await world.add_bot_to_group(old, leader)
+    await leader.sends("/link", chat=old)
+    await leader.taps("纬三路13号院 · staff group", chat=old)
+
+    def service(chat: Chat, **migration: int) -> Update:
+        return Update(
+            update_id=world.next_update_id(),
+            message=Message(
+                message_id=1, date=datetime.now(UTC), chat=chat, from_user=leader.user, **migration
+            ),
+        )
+
+    await world.feed(service(new, migrate_from_chat_id=old.id))  # this one may come first
+    await world.feed(service(old, migrate_to_chat_id=new.id))
+
+    moved = await group_row(sessions, new.id)
+    assert moved is not None and moved.active
+    assert (moved.courtyard_id, moved.kind) == (courtyard["id"], GroupKind.STAFF)
+    assert moved.linked_by == courtyard["leader_user_id"]
+    left = await group_row(sessions, old.id)
+    assert left is not None and not left.active
+
+    await leader.sends("/help", chat=new)  # the bound supergroup answers
+    assert leader.last_message(new) == "Please continue in a private chat with me."

@@ -416,3 +416,33 @@ async def test_rendered_in_the_recipients_language_when_sent(world: World) -> No
     assert text[9003].startswith("✅ 欢迎！")  # the default language: zh_Hans
     assert text[9004].startswith("✅ 欢迎！")
     assert text[GROUP].startswith("✅ 欢迎！")  # groups get the default language
+
+
+async def test_a_message_to_a_group_that_became_a_supergroup_follows_it(world: World) -> None:
+    from aiogram.exceptions import TelegramMigrateToChat
+
+    from models import GroupChat, GroupKind
+
+    old, new = -400_2, -100_400_2
+    async with world.sessions() as session, session.begin():
+        session.add(GroupChat(chat_id=old, title="群", kind=GroupKind.RESIDENTS, active=True))
+    world.telegram.fail_once(
+        sends_to(old),
+        TelegramMigrateToChat(
+            method=SendMessage(chat_id=old, text="x"),
+            message="Bad Request: group chat was upgraded to a supergroup chat",
+            migrate_to_chat_id=new,
+        ),
+    )
+    await enqueue(world, "notice", chat_id=old)
+    await enqueue(world, "notice 2", chat_id=old)
+
+    await world.deliver_all()
+
+    assert [s.chat_id for s in delivered(world)] == [new, new]
+    final = await rows(world)
+    assert all(r.status is OutboxStatus.SENT and r.chat_id == new for r in final)
+    assert [r.attempts for r in final] == [1, 1]  # the move is not a failed attempt
+    async with world.sessions() as session:
+        group = await session.get(GroupChat, new)
+        assert group is not None and group.kind is GroupKind.RESIDENTS and group.active
