@@ -80,6 +80,13 @@ class Ticket(Base):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_next_alert", "next_alert_at"),
         Index("ix_tickets_status_resolved", "status", "resolved_at"),
+        # /stats reads each median along one of these, already in order (see services.stats)
+        Index("ix_tickets_claim_order", "courtyard_id", "category", "claim_seconds", "created_at"),
+        Index(
+            "ix_tickets_resolve_order", "courtyard_id", "category", "resolve_seconds", "created_at"
+        ),
+        Index("ix_tickets_claim_order_all", "courtyard_id", "claim_seconds", "created_at"),
+        Index("ix_tickets_resolve_order_all", "courtyard_id", "resolve_seconds", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

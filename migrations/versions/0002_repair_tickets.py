@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 10:59:49.304667
+Create Date: 2026-11-28 11:19:46.761418
 """
 from collections.abc import Sequence
 
@@ -89,10 +89,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_assignee_status', ['assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_tickets_claim_order', ['courtyard_id', 'category', 'claim_seconds', 'created_at'], unique=False)
+        batch_op.create_index('ix_tickets_claim_order_all', ['courtyard_id', 'claim_seconds', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_courtyard_created', ['courtyard_id', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_courtyard_status', ['courtyard_id', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_household_created', ['household_id', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_next_alert', ['next_alert_at'], unique=False)
+        batch_op.create_index('ix_tickets_resolve_order', ['courtyard_id', 'category', 'resolve_seconds', 'created_at'], unique=False)
+        batch_op.create_index('ix_tickets_resolve_order_all', ['courtyard_id', 'resolve_seconds', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_status_resolved', ['status', 'resolved_at'], unique=False)
 
     op.create_table('ticket_media',
@@ -122,10 +126,14 @@ def downgrade() -> None:
     op.drop_table('ticket_media')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_status_resolved')
+        batch_op.drop_index('ix_tickets_resolve_order_all')
+        batch_op.drop_index('ix_tickets_resolve_order')
         batch_op.drop_index('ix_tickets_next_alert')
         batch_op.drop_index('ix_tickets_household_created')
         batch_op.drop_index('ix_tickets_courtyard_status')
         batch_op.drop_index('ix_tickets_courtyard_created')
+        batch_op.drop_index('ix_tickets_claim_order_all')
+        batch_op.drop_index('ix_tickets_claim_order')
         batch_op.drop_index('ix_tickets_assignee_status')
 
     op.drop_table('tickets')
