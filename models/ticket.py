@@ -140,6 +140,10 @@ class Ticket(Base):
     next_alert_at: Mapped[datetime | None]
     alert_round: Mapped[int] = mapped_column(default=0)
 
+    # every UPDATE says "WHERE version = <as read>": a change made meanwhile by someone else
+    # (a claim racing a cancel) fails instead of being overwritten; the rules bump it
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
 
 class TicketMedia(Base):
     """A photo or voice note, kept by Telegram file id; shown only to those allowed."""

@@ -292,7 +292,7 @@ async def rate(
         now=now,
         data={"rating": stars},
     )
-    await session.flush()
+    await transitions.save(session, ticket)
     done = await info.describe(session, ticket)
     await notices.tell_assignee(
         session,
@@ -331,7 +331,7 @@ async def comment(
         now=now,
         data={"comment": ticket.rating_comment},
     )
-    await session.flush()
+    await transitions.save(session, ticket)
     done = await info.describe(session, ticket)
     await notices.tell_assignee(
         session,
@@ -362,27 +362,37 @@ async def auto_close(session: AsyncSession, now: datetime, policy: Policy) -> in
     ).all()
     written = 0
     for ticket in tickets:
-        assert ticket.resolved_at is not None
-        reopen_until = ticket.resolved_at + REOPEN_WITHIN
-        ticket.closed_at = now
-        transitions.change(
-            session,
-            ticket,
-            None,
-            action="auto_closed",
-            to=TicketStatus.CLOSED,
-            now=now,
-            channel="system",
-        )
-        await session.flush()
-        done = await info.describe(session, ticket)
-        await notices.refresh_cards(session, ticket, done, now)
-        written += await notices.tell_answerers(
-            session,
-            ticket,
-            kind="ticket.autoclosed",
-            payload={**done.payload(), "reopen_until": reopen_until.isoformat()},
-            now=now,
-            policy=policy,
-        )
+        try:
+            async with session.begin_nested():
+                written += await _close_unanswered(session, ticket, now, policy)
+        except TicketChanged:
+            continue  # the reporter answered just now
     return written
+
+
+async def _close_unanswered(
+    session: AsyncSession, ticket: Ticket, now: datetime, policy: Policy
+) -> int:
+    assert ticket.resolved_at is not None
+    reopen_until = ticket.resolved_at + REOPEN_WITHIN
+    ticket.closed_at = now
+    transitions.change(
+        session,
+        ticket,
+        None,
+        action="auto_closed",
+        to=TicketStatus.CLOSED,
+        now=now,
+        channel="system",
+    )
+    await transitions.save(session, ticket)
+    done = await info.describe(session, ticket)
+    await notices.refresh_cards(session, ticket, done, now)
+    return await notices.tell_answerers(
+        session,
+        ticket,
+        kind="ticket.autoclosed",
+        payload={**done.payload(), "reopen_until": reopen_until.isoformat()},
+        now=now,
+        policy=policy,
+    )

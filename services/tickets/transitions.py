@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import Ticket, TicketStatus
 from models import TicketStatus as S
@@ -87,6 +88,15 @@ def change(
     )
 
 
+async def save(session: AsyncSession, ticket: Ticket) -> None:
+    """Write the change now; if someone changed the ticket meanwhile, say so (nothing kept)."""
+    number = ticket.number  # the failed flush expires the object; read it before
+    try:
+        await session.flush()
+    except StaleDataError:
+        raise TicketChanged(number=number) from None
+
+
 async def announce(
     session: AsyncSession,
     ticket: Ticket,
@@ -99,7 +109,7 @@ async def announce(
     kind: str = "ticket.update",
 ) -> TicketInfo:
     """After a change: refresh the team's cards and tell the reporter (not the actor)."""
-    await session.flush()
+    await save(session, ticket)
     info = await describe(session, ticket)
     await notices.refresh_cards(session, ticket, info, now)
     payload = {

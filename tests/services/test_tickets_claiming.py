@@ -4,6 +4,7 @@ it; grid leaders assign to a named worker."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -37,10 +38,11 @@ from services.clock import FixedClock
 from services.errors import NotAllowed
 from services.policy import Policy
 from services.tickets import claiming, lifecycle, reporting
-from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled
+from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled, TicketChanged
 from services.tickets.reporting import Draft
 
 STAFF_GROUP = -100123
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
@@ -277,3 +279,56 @@ async def test_assign_refuses_non_workers_and_non_leaders(
             await claiming.assign(
                 session, zhang, ticket_id, folks.users[WORKER2_ID], clock(), policy
             )
+
+
+async def test_a_change_made_meanwhile_is_not_overwritten(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    """The resident's cancel read the ticket as new; a claim changed it before the cancel was
+    written (here in the same transaction, behind the ORM's back): the cancel is refused."""
+    resident, zhang = await actor(sessions, RESIDENT_ID), await actor(sessions, WORKER_ID)
+    async with sessions() as session, session.begin():
+        seen = await session.get(Ticket, ticket_id)
+        assert seen is not None and seen.status is TicketStatus.NEW
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(
+                status=TicketStatus.CLAIMED, assignee_id=zhang.user_id, version=Ticket.version + 1
+            )
+            .execution_options(synchronize_session=False)
+        )
+        savepoint = await session.begin_nested()
+        with pytest.raises(TicketChanged):
+            await lifecycle.cancel(session, resident, ticket_id, clock(), policy)
+        await savepoint.rollback()
+    async with sessions() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        cancels = await session.scalars(select(Event).where(Event.action == "cancelled"))
+        assert cancels.all() == []
+
+
+@pytest.mark.skipif(not PG_URL, reason="SQLite runs write transactions one at a time")
+async def test_a_cancel_racing_a_claim_on_postgresql(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    ticket_id: int,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    resident, zhang = await actor(sessions, RESIDENT_ID), await actor(sessions, WORKER_ID)
+    async with sessions() as cancelling, cancelling.begin():
+        assert (await cancelling.get(Ticket, ticket_id)) is not None  # read as new
+        async with sessions() as claiming_session, claiming_session.begin():
+            await claiming.claim(claiming_session, zhang, ticket_id, clock(), policy)
+        with pytest.raises(TicketChanged):
+            await lifecycle.cancel(cancelling, resident, ticket_id, clock(), policy)
+        await cancelling.rollback()
+    async with sessions() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
