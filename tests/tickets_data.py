@@ -13,6 +13,7 @@ from tests_data import ADMIN_ID, LEADER_ID, REPAIR_ID
 from models import Household, Membership, MembershipStatus, Relation, User
 from services import people, roles
 from services.access import Actor, Role
+from services.policy import Policy
 
 WORKER_ID = REPAIR_ID  # 张师傅
 WORKER2_ID = 5013  # 刘师傅
@@ -107,3 +108,8 @@ async def actor(sessions: async_sessionmaker[AsyncSession], telegram_id: int) ->
         user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
         assert user is not None, telegram_id
         return await people.load_actor(session, user)
+
+
+ENGLISH = Policy(default_locale="en")
+"""Conversation tests read what groups see in English: a staff group is addressed in the
+courtyard's language, and these tests should not change when the catalogs are translated."""

@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiogram.utils.i18n import I18n
 from harness import Person, World
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID
-from tickets_data import RESIDENT_ID, WORKER2_ID, WORKER_ID, actor, seed_ticket_people
+from tickets_data import ENGLISH, RESIDENT_ID, WORKER2_ID, WORKER_ID, actor, seed_ticket_people
 
+from bot.i18n import build_i18n
 from models import Location, TicketCategory, Urgency
 from scheduler.jobs import JobContext
 from scheduler.tickets import ticket_alerts, ticket_auto_close, ticket_digest
@@ -21,6 +23,16 @@ from services.tickets import claiming, lifecycle, reporting
 from services.tickets.reporting import Draft
 
 STAFF_GROUP = -100123
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return ENGLISH
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n("en")
 
 
 @pytest.fixture

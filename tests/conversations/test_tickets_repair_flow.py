@@ -6,16 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiogram.utils.i18n import I18n
 from harness import Person, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
-from tickets_data import RESIDENT_ID, WORKER2_ID, WORKER_ID, seed_ticket_people
+from tickets_data import ENGLISH, RESIDENT_ID, WORKER2_ID, WORKER_ID, seed_ticket_people
 
+from bot.i18n import build_i18n
 from models import Event, Ticket, TicketStatus
 from services.clock import FixedClock
+from services.policy import Policy
 
 STAFF_GROUP = -100123
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return ENGLISH
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n("en")
 
 
 @pytest.fixture

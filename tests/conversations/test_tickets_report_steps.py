@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from aiogram.methods import SendVoice
 from aiogram.types import Document, Sticker
+from aiogram.utils.i18n import I18n
 from harness import Person, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
 from tickets_data import (
+    ENGLISH,
     NEIGHBOUR_ID,
     RESIDENT_ID,
     SERVICE_ID,
@@ -22,10 +24,22 @@ from tickets_data import (
     seed_ticket_people,
 )
 
+from bot.i18n import build_i18n
 from models import Household, Ticket
 from services.clock import FixedClock
+from services.policy import Policy
 
 STAFF_GROUP = -100123
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return ENGLISH
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n("en")
 
 
 @pytest.fixture

@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiogram.utils.i18n import I18n
 from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
 from tickets_data import (
+    ENGLISH,
     RESIDENT_ID,
     SERVICE_ID,
     SUPERVISOR_ID,
@@ -21,13 +23,25 @@ from tickets_data import (
     seed_ticket_people,
 )
 
+from bot.i18n import build_i18n
 from models import Location, Ticket, TicketCategory, TicketDeadline, TicketStatus, Urgency
 from services.clock import FixedClock
+from services.policy import Policy
 from services.tickets import reporting
 from services.tickets.reporting import Draft
 from views.tickets.callbacks import Act
 
 STAFF_GROUP = -100123
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return ENGLISH
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n("en")
 
 
 @pytest.fixture
