@@ -70,6 +70,10 @@ class ActorMiddleware(BaseMiddleware):
         )
         user, data["actor"] = await people.arrive(session, profile, self.clock())
         data["locale"] = people.pick_locale(user.locale, user.language_code, self.default_locale)
+        chat = data.get("event_chat")
+        if chat is not None and chat.type in ("group", "supergroup"):
+            # what the bot says in a group is read by everyone there: the courtyard's language
+            data["locale"] = self.default_locale
         return await handler(event, data)
 
 

@@ -156,14 +156,16 @@ async def test_link_in_a_group_by_someone_who_is_not_a_leader(
     resident = await resident_of(world, sessions, "王阿姨", 9001)
     before = await store_state(sessions)
 
+    # in a group the bot speaks the courtyard's language (Chinese), whoever asked
+    only_leaders_zh = "抱歉，只有网格长或服务中心可以进行此操作。"
     await resident.sends("/link", chat=group)
-    assert resident.last_message(group) == ONLY_LEADERS
+    assert resident.last_message(group) == only_leaders_zh
 
     # the leader asks; the resident taps the leader's button before the leader does
     await leader.sends("/link", chat=group)
-    assert "Which courtyard is this group for?" in leader.last_message(group)
-    await resident.taps("纬三路13号院 · residents' group", chat=group)
-    assert last_alert(resident) == ONLY_LEADERS
+    assert "本群属于哪个楼院？" in leader.last_message(group)
+    await resident.taps("纬三路13号院 · 居民群", chat=group)
+    assert last_alert(resident) == only_leaders_zh
 
     assert await store_state(sessions) == before
 

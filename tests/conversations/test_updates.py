@@ -204,10 +204,8 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
     resident = world.person("王阿姨", 9001, language_code="en")
 
     await world.add_bot_to_group(group, leader)
-    # a reply to what someone did is in their language, here and in groups alike
-    assert leader.texts(group) == [
-        "Hello! A grid leader can bind this group to a courtyard with /link."
-    ]
+    # in a group everyone reads what the bot says: it speaks the courtyard's language (Chinese)
+    assert leader.texts(group) == ["大家好！网格长可以用 /link 把本群绑定到楼院。"]
     row = await group_row(sessions, group.id)
     assert row is not None and row.active and row.courtyard_id is None
     assert row.title == "纬三路13号院 邻里群"
@@ -218,14 +216,9 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
     assert len(leader.texts(group)) == 1
 
     await leader.sends("/link", chat=group)
-    assert leader.buttons(group) == [
-        "纬三路13号院 · residents' group",
-        "纬三路13号院 · staff group",
-    ]
-    await leader.taps("纬三路13号院 · residents' group", chat=group)
-    assert leader.last_message(group) == (
-        "✅ This group is now the residents' group of 纬三路13号院."
-    )
+    assert leader.buttons(group) == ["纬三路13号院 · 居民群", "纬三路13号院 · 工作人员群"]
+    await leader.taps("纬三路13号院 · 居民群", chat=group)
+    assert leader.last_message(group) == "✅ 本群已设为 纬三路13号院 的居民群。"
     row = await group_row(sessions, group.id)
     assert row is not None
     assert (row.courtyard_id, row.kind) == (courtyard["id"], GroupKind.RESIDENTS)
@@ -241,7 +234,7 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
     await resident.sends("/help", chat=group)
     log = world.telegram.chat(group.id)
     reply = list(log.messages.values())[-1]
-    assert reply.text == "Please continue in a private chat with me."
+    assert reply.text == "请在与我的私聊中继续。"
     assert isinstance(reply.reply_markup, InlineKeyboardMarkup)
     [[button]] = reply.reply_markup.inline_keyboard
     assert button.url == "https://t.me/courtyard_test_bot?start=menu"
@@ -250,7 +243,7 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
 
     # the leader makes it the staff group instead
     await leader.sends("/link", chat=group)
-    await leader.taps("纬三路13号院 · staff group", chat=group)
+    await leader.taps("纬三路13号院 · 工作人员群", chat=group)
     row = await group_row(sessions, group.id)
     assert row is not None and row.kind is GroupKind.STAFF
 
@@ -267,7 +260,7 @@ async def test_a_group_the_bot_left_is_ignored(
     leader = world.person("李网格长", LEADER_ID, language_code="en")
     await world.add_bot_to_group(group, leader)
     await leader.sends("/link", chat=group)
-    await leader.taps("纬三路13号院 · residents' group", chat=group)
+    await leader.taps("纬三路13号院 · 居民群", chat=group)
 
     await world.feed(
         Update(
@@ -405,7 +398,7 @@ async def test_a_group_upgraded_to_a_supergroup_stays_bound(
     leader = world.person("李网格长", LEADER_ID, language_code="en")
     await world.add_bot_to_group(old, leader)
     await leader.sends("/link", chat=old)
-    await leader.taps("纬三路13号院 · staff group", chat=old)
+    await leader.taps("纬三路13号院 · 工作人员群", chat=old)
 
     def service(chat: Chat, **migration: int) -> Update:
         return Update(
@@ -426,4 +419,4 @@ async def test_a_group_upgraded_to_a_supergroup_stays_bound(
     assert left is not None and not left.active
 
     await leader.sends("/help", chat=new)  # the bound supergroup answers
-    assert leader.last_message(new) == "Please continue in a private chat with me."
+    assert leader.last_message(new) == "请在与我的私聊中继续。"

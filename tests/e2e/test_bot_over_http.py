@@ -150,8 +150,8 @@ async def test_group_chat_is_linked(
         lambda: sandbox.user_sends(LEADER, "/link", chat_id=group.id),
         predicate=lambda m: bool(buttons(m)),
     )
-    done = await tap(running, LEADER, choice, "纬三路13号院 · staff group", chat_id=group.id)
-    assert "staff group" in done["text"]
+    done = await tap(running, LEADER, choice, "纬三路13号院 · 工作人员群", chat_id=group.id)
+    assert "工作人员群" in done["text"]  # a group hears the courtyard's language
     async with sessions() as session:
         linked = await session.get(GroupChat, group.id)
         assert linked is not None and linked.kind is GroupKind.STAFF
