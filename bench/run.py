@@ -14,7 +14,7 @@ def main() -> int:
     failed = []
     for name in BENCHMARKS:
         print(f"== {name}", flush=True)
-        result = subprocess.run([sys.executable, str(HERE / name), *sys.argv[1:]], check=False)
+        result = subprocess.run([sys.executable, str(HERE / name)], check=False)
         if result.returncode != 0:
             failed.append(name)
     if failed:

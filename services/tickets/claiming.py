@@ -14,7 +14,7 @@ from services import events, roles
 from services.access import Actor, Role, require
 from services.policy import Policy
 from services.tickets import alerts, info, notices, transitions
-from services.tickets.errors import NotAWorker
+from services.tickets.errors import NotAWorker, TicketChanged
 from services.tickets.info import TicketInfo
 from services.tickets.permissions import LEADERS, WORKERS
 
@@ -70,6 +70,7 @@ async def claim(
     await transitions.check(session, ticket, "claim")
     if not await _take(session, ticket, actor.user_id, now):
         await transitions.check(session, ticket, "claim")  # says who got it
+        raise TicketChanged(number=ticket.number)
     _after_take(session, ticket, actor, "claimed", now, {"assignee_id": actor.user_id})
     done = await transitions.announce(
         session, ticket, actor, action="claimed", now=now, policy=policy
@@ -124,6 +125,7 @@ async def assign(
     if ticket.status is TicketStatus.NEW:
         if not await _take(session, ticket, worker_id, now):
             await transitions.check(session, ticket, "claim")
+            raise TicketChanged(number=ticket.number)
         _after_take(session, ticket, actor, "assigned", now, {"assignee_id": worker_id})
     else:
         ticket.assignee_id = worker_id

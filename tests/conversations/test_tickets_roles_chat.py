@@ -254,3 +254,23 @@ async def test_a_cancelled_request_cannot_be_claimed(
     await world.feed(late_tap)
     assert liu.alerts()[-1] == "Ticket WSL-0001 was cancelled by the person who reported it."
     assert await status(sessions, tid) is TicketStatus.CANCELLED
+
+
+async def test_menus_and_help_show_each_role_its_ticket_buttons(people: dict[str, Any]) -> None:
+    expected = {
+        "resident": (["🛠 Report a repair", "📋 My requests"], "🛠 Report a repair: tell"),
+        "zhang": (["🔧 My tickets"], "🔧 My tickets: your tickets"),
+        "leader": (["📞 File for a resident", "🗂 Open tickets"], "/stats: repair figures"),
+        "service": (["📞 File for a resident", "🗂 Open tickets"], "/ticket WSL-0001"),
+        "supervisor": (["🗂 Open tickets"], "/tickets: open repair tickets"),
+    }
+    for name, (buttons, line) in expected.items():
+        person = people[name]
+        await person.sends("/help")
+        assert line in person.last_message(), name
+        for button in buttons:
+            assert button in person.menu(), (name, button)
+    assert "🔧 My tickets" not in people["resident"].menu()
+    assert "🛠 Report a repair" not in people["zhang"].menu()
+    await people["zhang"].sends("/deadline all urgent 10m 6h")
+    assert people["zhang"].last_message().startswith("Sorry, only")
