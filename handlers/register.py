@@ -65,8 +65,10 @@ async def ask_name(
     await state.set_state(Registering.name)
     await state.update_data(household_id=household_id, relation=relation.value, label=label)
     await message.edit_text(
-        _("Registering a neighbour for room %(room)s (%(relation)s).\n"
-          "Please send the neighbour's name.")
+        _(
+            "Registering a neighbour for room %(room)s (%(relation)s).\n"
+            "Please send the neighbour's name."
+        )
         % {"relation": relation_name(relation.value).lower(), "room": h(label)}
     )
 

@@ -37,6 +37,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     from bot.schema import upgrade
 
     if PG_URL:
+
         async def reset() -> None:
             engine = create_engine(PG_URL)
             async with engine.begin() as conn:

@@ -120,7 +120,10 @@ class FakeTelegram(BaseSession):
         raise NotImplementedError
 
     async def make_request(  # aiogram's BaseSession signature, timeout included
-        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None  # noqa: ASYNC109
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109
     ) -> Any:
         chat_id = getattr(method, "chat_id", None)
         chat_id = int(chat_id) if chat_id is not None else None
@@ -131,8 +134,9 @@ class FakeTelegram(BaseSession):
                 raise error
         if chat_id in self.blocked and isinstance(method, SendMessage | SendPhoto | SendVoice):
             self.requests.append(Sent(self.time.now, method, chat_id))
-            raise TelegramForbiddenError(method=method,
-                                         message="Forbidden: bot was blocked by the user")
+            raise TelegramForbiddenError(
+                method=method, message="Forbidden: bot was blocked by the user"
+            )
         sent = Sent(self.time.now, method, chat_id)
         self.requests.append(sent)
         return self._answer(method, sent)
@@ -152,10 +156,14 @@ class FakeTelegram(BaseSession):
                 return True
             same_text = not isinstance(method, EditMessageText) or method.text == old.text
             if same_text and method.reply_markup == old.reply_markup:
-                raise TelegramBadRequest(method=method, message=(
-                    "Bad Request: message is not modified: specified new message content and "
-                    "reply markup are exactly the same as a current content and reply markup "
-                    "of the message"))
+                raise TelegramBadRequest(
+                    method=method,
+                    message=(
+                        "Bad Request: message is not modified: specified new message content and "
+                        "reply markup are exactly the same as a current content and reply markup "
+                        "of the message"
+                    ),
+                )
             changes: dict[str, Any] = {"reply_markup": method.reply_markup}
             if isinstance(method, EditMessageText):
                 changes["text"] = method.text
@@ -186,7 +194,8 @@ class FakeTelegram(BaseSession):
             text=text,
             caption=method.caption if isinstance(method, SendPhoto) else None,
             photo=[PhotoSize(file_id=str(method.photo), file_unique_id="u", width=1, height=1)]
-            if isinstance(method, SendPhoto) else None,
+            if isinstance(method, SendPhoto)
+            else None,
             reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
         )
         log.messages[message.message_id] = message
@@ -200,20 +209,34 @@ def bot_user() -> User:
 class World:
     """A dispatcher, a fake Telegram, the outbox sender, and the people in the story."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy,
-                 clock: FixedClock, first_update_id: int = 1) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        policy: Policy,
+        clock: FixedClock,
+        first_update_id: int = 1,
+    ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.i18n = i18n
         self.policy = policy
         self.time = VirtualTime(clock)
         self.telegram = FakeTelegram(self.time)
-        self.bot = Bot("123456:TEST", session=self.telegram,
-                       default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.bot = Bot(
+            "123456:TEST",
+            session=self.telegram,
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
         self.sender = self.new_sender()
         self.dispatcher: Dispatcher = build_dispatcher(
-            sessions=sessions, i18n=i18n, policy=policy, clock=clock,
-            after_commit=self.sender.notify, bot_username=BOT_USERNAME)
+            sessions=sessions,
+            i18n=i18n,
+            policy=policy,
+            clock=clock,
+            after_commit=self.sender.notify,
+            bot_username=BOT_USERNAME,
+        )
         # Telegram's update ids only grow: a restarted world on the same store starts higher
         self._update_ids = itertools.count(first_update_id)
         self.callback_owner: dict[str, int] = {}
@@ -223,14 +246,22 @@ class World:
     def new_sender(self, settings: SenderSettings | None = None) -> OutboxSender:
         """An outbox sender on this world's fake Telegram and virtual time (a restarted
         process gets a new one: its pacing starts afresh, the store is what remains)."""
-        return OutboxSender(self.bot, self.sessions, self.i18n, self.policy, clock=self.clock,
-                            monotonic=self.time.monotonic, sleep=self.time.sleep,
-                            bot_username=BOT_USERNAME,
-                            settings=settings or SenderSettings(idle_wait=0.01))
+        return OutboxSender(
+            self.bot,
+            self.sessions,
+            self.i18n,
+            self.policy,
+            clock=self.clock,
+            monotonic=self.time.monotonic,
+            sleep=self.time.sleep,
+            bot_username=BOT_USERNAME,
+            settings=settings or SenderSettings(idle_wait=0.01),
+        )
 
     def person(self, name: str, telegram_id: int, language_code: str = "zh-hans") -> Person:
-        person = Person(self, User(id=telegram_id, is_bot=False, first_name=name,
-                                   language_code=language_code))
+        person = Person(
+            self, User(id=telegram_id, is_bot=False, first_name=name, language_code=language_code)
+        )
         self.people[telegram_id] = person
         return person
 
@@ -259,8 +290,9 @@ class World:
                 break
         return total
 
-    async def deliver_all(self, sender: OutboxSender | None = None,
-                          within: float = 24 * 3600.0) -> float:
+    async def deliver_all(
+        self, sender: OutboxSender | None = None, within: float = 24 * 3600.0
+    ) -> float:
         """Deliver everything that waits, moving virtual time (and the clock) to each row that
         comes due later: throttled, retried, or leased by a sender that died. Returns the
         virtual seconds it took; fails if the outbox is not empty `within` that many."""
@@ -276,10 +308,16 @@ class World:
             self.time.advance(max(wait, 0.001))
 
     async def add_bot_to_group(self, chat: Chat, by: Person) -> None:
-        update = Update(update_id=self.next_update_id(), my_chat_member=ChatMemberUpdated(
-            chat=chat, from_user=by.user, date=datetime.now(UTC),
-            old_chat_member=ChatMemberLeft(user=bot_user()),
-            new_chat_member=ChatMemberMember(user=bot_user())))
+        update = Update(
+            update_id=self.next_update_id(),
+            my_chat_member=ChatMemberUpdated(
+                chat=chat,
+                from_user=by.user,
+                date=datetime.now(UTC),
+                old_chat_member=ChatMemberLeft(user=bot_user()),
+                new_chat_member=ChatMemberMember(user=bot_user()),
+            ),
+        )
         await self.feed(update)
 
 
@@ -301,25 +339,35 @@ class Person:
         if text.startswith("/"):
             command = text.split()[0]
             entities = [MessageEntity(type="bot_command", offset=0, length=len(command))]
-        message = Message(message_id=next(self.world._user_message_ids), date=datetime.now(UTC),
-                          chat=chat, from_user=self.user, text=text if text else None,
-                          entities=entities, **extra)
+        message = Message(
+            message_id=next(self.world._user_message_ids),
+            date=datetime.now(UTC),
+            chat=chat,
+            from_user=self.user,
+            text=text if text else None,
+            entities=entities,
+            **extra,
+        )
         return Update(update_id=self.world.next_update_id(), message=message)
 
     async def sends(self, text: str, chat: Chat | None = None) -> None:
         await self.world.feed(self.message_update(text, chat))
 
-    async def sends_photo(self, file_id: str, caption: str | None = None,
-                          chat: Chat | None = None) -> None:
-        update = self.message_update("", chat, photo=[PhotoSize(
-            file_id=file_id, file_unique_id=file_id[-8:], width=800, height=600)],
-            caption=caption)
+    async def sends_photo(
+        self, file_id: str, caption: str | None = None, chat: Chat | None = None
+    ) -> None:
+        update = self.message_update(
+            "",
+            chat,
+            photo=[PhotoSize(file_id=file_id, file_unique_id=file_id[-8:], width=800, height=600)],
+            caption=caption,
+        )
         await self.world.feed(update)
 
-    async def sends_voice(self, file_id: str, duration: int = 5, chat: Chat | None = None
-                          ) -> None:
-        update = self.message_update("", chat, voice=Voice(
-            file_id=file_id, file_unique_id=file_id[-8:], duration=duration))
+    async def sends_voice(self, file_id: str, duration: int = 5, chat: Chat | None = None) -> None:
+        update = self.message_update(
+            "", chat, voice=Voice(file_id=file_id, file_unique_id=file_id[-8:], duration=duration)
+        )
         await self.world.feed(update)
 
     def tap_update(self, text: str, chat: Chat | None = None) -> Update:
@@ -337,8 +385,12 @@ class Person:
     def callback_update(self, message: Message, data: str) -> Update:
         query_id = f"cq{self.world.next_update_id()}"
         self.world.callback_owner[query_id] = self.id
-        return Update(update_id=self.world.next_update_id(), callback_query=CallbackQuery(
-            id=query_id, from_user=self.user, chat_instance="ci", message=message, data=data))
+        return Update(
+            update_id=self.world.next_update_id(),
+            callback_query=CallbackQuery(
+                id=query_id, from_user=self.user, chat_instance="ci", message=message, data=data
+            ),
+        )
 
     async def taps(self, text: str, chat: Chat | None = None) -> None:
         """Tap an inline button (newest message first), else a reply-keyboard button."""
@@ -373,5 +425,8 @@ class Person:
 
     def alerts(self) -> list[str]:
         """What tapping buttons showed this person (answerCallbackQuery texts), in order."""
-        return [text for query_id, text in self.world.telegram.answers.items()
-                if self.world.callback_owner.get(query_id) == self.id and text]
+        return [
+            text
+            for query_id, text in self.world.telegram.answers.items()
+            if self.world.callback_owner.get(query_id) == self.id and text
+        ]

@@ -23,16 +23,27 @@ def households(courtyard_id: int) -> list[Household]:
         for unit in ("1单元", "2单元"):
             for floor in range(1, 7):
                 for door in (1, 2):
-                    homes.append(Household(
-                        courtyard_id=courtyard_id, building=building, unit=unit,
-                        room=f"{floor}0{door}", area_centi_m2=6000 + floor * 250 + door * 10,
-                        parking_spaces=1 if door == 1 else 0))
+                    homes.append(
+                        Household(
+                            courtyard_id=courtyard_id,
+                            building=building,
+                            unit=unit,
+                            room=f"{floor}0{door}",
+                            area_centi_m2=6000 + floor * 250 + door * 10,
+                            parking_spaces=1 if door == 1 else 0,
+                        )
+                    )
     return homes
 
 
-async def seed_courtyard(sessions: async_sessionmaker[AsyncSession], now: datetime,
-                         name: str = "纬三路13号院", *, code: str = "WSL",
-                         leader_id: int = LEADER_ID) -> dict[str, Any]:
+async def seed_courtyard(
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    name: str = "纬三路13号院",
+    *,
+    code: str = "WSL",
+    leader_id: int = LEADER_ID,
+) -> dict[str, Any]:
     """A courtyard with 48 households, its grid leader, and the service center's admin."""
     async with sessions() as session, session.begin():
         courtyard = await courtyards.create_courtyard(session, name, now, code=code)
@@ -41,5 +52,9 @@ async def seed_courtyard(sessions: async_sessionmaker[AsyncSession], now: dateti
         await roles.grant(session, leader, Role.GRID_LEADER, courtyard.id, now)
         admin = await roles.user_by_telegram_id(session, ADMIN_ID, now, create=True)
         await roles.grant(session, admin, Role.ADMIN, None, now)
-        return {"id": courtyard.id, "name": courtyard.name, "invite": courtyard.invite_code,
-                "leader_user_id": leader.id}
+        return {
+            "id": courtyard.id,
+            "name": courtyard.name,
+            "invite": courtyard.invite_code,
+            "leader_user_id": leader.id,
+        }

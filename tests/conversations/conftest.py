@@ -13,8 +13,9 @@ from services.policy import Policy
 
 
 @pytest.fixture
-def world(sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy,
-          clock: FixedClock) -> World:
+def world(
+    sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy, clock: FixedClock
+) -> World:
     return World(sessions, i18n, policy, clock)
 
 

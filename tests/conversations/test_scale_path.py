@@ -28,8 +28,14 @@ async def test_a_conversation_keeps_its_state_in_redis(
     redis = storage.redis  # type: ignore[attr-defined]
     await redis.flushdb()
     world.dispatcher = build_dispatcher(
-        sessions=sessions, i18n=world.i18n, policy=world.policy, clock=world.clock,
-        after_commit=world.sender.notify, storage=storage, events_isolation=isolation)
+        sessions=sessions,
+        i18n=world.i18n,
+        policy=world.policy,
+        clock=world.clock,
+        after_commit=world.sender.notify,
+        storage=storage,
+        events_isolation=isolation,
+    )
     leader = world.person("李网格长", LEADER_ID, language_code="en")
     try:
         await leader.sends("/register")
@@ -46,8 +52,7 @@ async def test_a_conversation_keeps_its_state_in_redis(
     async with sessions() as session:
         person = await session.scalar(select(User).where(User.name == "赵奶奶"))
         assert person is not None and person.telegram_id is None
-        membership = await session.scalar(select(Membership).where(
-            Membership.user_id == person.id))
+        membership = await session.scalar(select(Membership).where(Membership.user_id == person.id))
         assert membership is not None and membership.status is MembershipStatus.APPROVED
 
 
