@@ -15,7 +15,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -31,6 +30,7 @@ from scheduler.leader import lead_when_possible
 from scheduler.setup import build_scheduler
 from services.clock import Clock, utc_now
 from services.policy import Policy
+from views.commands import bot_commands
 
 log = logging.getLogger("courtyard")
 
@@ -129,19 +129,10 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     return Runtime(settings, engine, sessions, bot, dispatcher, sender, jobs)
 
 
-COMMANDS = {
-    "zh_Hans": [("start", "开始"), ("help", "帮助"), ("menu", "菜单"), ("lang", "语言 / Language")],
-    "en": [("start", "Start"), ("help", "Help"), ("menu", "Menu"), ("lang", "Language / 语言")],
-}
-
-
-async def set_commands(bot: Bot) -> None:
-    await bot.set_my_commands(
-        [BotCommand(command=c, description=d) for c, d in COMMANDS["zh_Hans"]]
-    )
-    await bot.set_my_commands(
-        [BotCommand(command=c, description=d) for c, d in COMMANDS["en"]], language_code="en"
-    )
+async def set_commands(bot: Bot, i18n: I18n) -> None:
+    """The ☰ command list: the default locale for everyone, English for English clients."""
+    await bot.set_my_commands(bot_commands(i18n, i18n.default_locale))
+    await bot.set_my_commands(bot_commands(i18n, "en"), language_code="en")
 
 
 async def poll(runtime: Runtime) -> None:
@@ -170,7 +161,7 @@ async def run(runtime: Runtime) -> None:
     sender_task = asyncio.create_task(runtime.sender.run(), name="outbox-sender")
     try:
         try:
-            await set_commands(runtime.bot)
+            await set_commands(runtime.bot, runtime.sender.i18n)
         except Exception as error:  # a Bot API server without setMyCommands is fine
             log.warning("could not set commands: %s", error)
         if runtime.settings.webhook_url:

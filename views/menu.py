@@ -12,6 +12,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
 
 from services.access import Actor, Role
+from views.text import msgid_of
 
 STAFF = (
     Role.GRID_LEADER,
@@ -68,7 +69,7 @@ class MenuButton(Filter):
     """Matches a menu button's text in any language, so a menu sent before /lang still works."""
 
     def __init__(self, label: LazyProxy) -> None:
-        self.msgid: str = object.__getattribute__(label, "_args")[0]
+        self.msgid = msgid_of(label)
 
     async def __call__(self, message: Message) -> bool:
         if not message.text:

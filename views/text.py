@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from babel.support import LazyProxy
 
 from services.access import Role
 
@@ -55,3 +56,9 @@ def local_time(at: datetime, zone: ZoneInfo) -> str:
 
 def area(centi_m2: int) -> str:
     return f"{centi_m2 // 100}.{centi_m2 % 100:02d} m²"
+
+
+def msgid_of(label: LazyProxy) -> str:
+    """The untranslated message id behind a lazy_gettext proxy, to translate into any locale."""
+    msgid: str = object.__getattribute__(label, "_args")[0]
+    return msgid
