@@ -13,7 +13,7 @@ from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.db import transaction
+from models.db import write_lock
 from services import courtyards, outbox, people, updates
 from services.clock import Clock
 from services.errors import DomainError
@@ -38,15 +38,26 @@ class TransactionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        async with transaction(self.sessions) as session:
-            if not await updates.first_time(session, event.update_id, self.clock()):
-                log.info("update %s seen before; skipped", event.update_id)
-                return None
-            data["session"] = session
-            result = await handler(event, data)
+        async with write_lock(self.sessions), self.sessions() as session:
+            try:
+                if not await updates.first_time(session, event.update_id, self.clock()):
+                    log.info("update %s seen before; skipped", event.update_id)
+                    await session.rollback()
+                    return None
+                data["session"] = session
+                data["update_seen"] = self._mark_seen(session, event.update_id)
+                result = await handler(event, data)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
         if session.info.get(outbox.WROTE_OUTBOX):
             self.after_commit()
         return result
+
+    def _mark_seen(self, session: AsyncSession, update_id: int) -> Callable[[], Awaitable[bool]]:
+        """For a handler that had to roll back: the update still counts as handled."""
+        return lambda: updates.first_time(session, update_id, self.clock())
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -119,9 +130,13 @@ class DomainErrorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         session: AsyncSession = data["session"]
         try:
-            async with session.begin_nested():
-                return await handler(event, data)
+            return await handler(event, data)
         except DomainError as error:
+            # nothing of what the handler did may stay; a savepoint per update would cost every
+            # update two more round trips, so roll back the lot and note the update again
+            await session.rollback()
+            session.info.pop(outbox.WROTE_OUTBOX, None)
+            await data["update_seen"]()
             await _tell(event, error_text(error))
             return None
 

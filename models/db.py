@@ -62,7 +62,11 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 _WRITE_LOCKS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
 
 
-def _write_lock(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[object]:
+def write_lock(
+    sessions: async_sessionmaker[AsyncSession],
+) -> contextlib.AbstractAsyncContextManager[object]:
+    """Held around a write transaction on SQLite (nothing on PostgreSQL)."""
+    engine: AsyncEngine = sessions.kw["bind"]
     if engine.dialect.name != "sqlite":
         return contextlib.nullcontext()
     lock = _WRITE_LOCKS.get(engine.sync_engine)
@@ -74,6 +78,5 @@ def _write_lock(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[o
 @contextlib.asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session in one transaction, committed at the end (rolled back on error)."""
-    engine = sessions.kw["bind"]
-    async with _write_lock(engine), sessions() as session, session.begin():
+    async with write_lock(sessions), sessions() as session, session.begin():
         yield session

@@ -85,11 +85,17 @@ async def arrive(
 
 
 def _refresh(user: User, profile: TelegramProfile) -> None:
-    # keep what Telegram tells us fresh, and a person who writes again has unblocked us
-    user.name = profile.name or user.name
-    user.username = profile.username
-    user.language_code = profile.language_code or user.language_code
-    user.blocked = False
+    # keep what Telegram tells us fresh, and a person who writes again has unblocked us;
+    # assign only what changed, so an unchanged person costs no flush
+    fresh = {
+        "name": profile.name or user.name,
+        "username": profile.username,
+        "language_code": profile.language_code or user.language_code,
+        "blocked": False,
+    }
+    for field, value in fresh.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
 
 
 async def load_actor(session: AsyncSession, user: User, channel: str = "telegram") -> Actor:

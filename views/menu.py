@@ -72,22 +72,29 @@ class MenuButton(Filter):
         self.msgid = msgid_of(label)
 
     async def __call__(self, message: Message) -> bool:
-        if not message.text:
-            return False
-        i18n = I18n.get_current(no_error=True)
-        if i18n is None:
-            return bool(message.text == self.msgid)
-        texts: set[str] = {self.msgid} | {
-            str(i18n.gettext(self.msgid, locale=locale)) for locale in i18n.available_locales
-        }
-        return bool(message.text in texts)
+        return bool(message.text) and message.text in label_texts(self.msgid)
 
 
 class AnyMenuButton(Filter):
     """Matches any button of the main menu, in any language."""
 
     async def __call__(self, message: Message) -> bool:
-        for item in ITEMS:
-            if await MenuButton(item.label)(message):
-                return True
-        return False
+        text = message.text
+        return bool(text) and any(text in label_texts(msgid_of(i.label)) for i in ITEMS)
+
+
+_TEXTS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def label_texts(msgid: str) -> frozenset[str]:
+    """A label in every language (the catalogs do not change while the bot runs)."""
+    i18n = I18n.get_current(no_error=True)
+    if i18n is None:
+        return frozenset({msgid})
+    key = (id(i18n), msgid)
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = _TEXTS[key] = frozenset(
+            {msgid} | {str(i18n.gettext(msgid, locale=loc)) for loc in i18n.available_locales}
+        )
+    return texts
