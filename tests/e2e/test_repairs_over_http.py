@@ -31,6 +31,10 @@ async def bot_says(running: Running, chat_id: int, text: str) -> dict[str, Any]:
     )
 
 
+def message(running: Running, chat_id: int, message_id: int) -> dict[str, Any]:
+    return next(m for m in running.sandbox.messages(chat_id) if m["message_id"] == message_id)
+
+
 async def test_report_by_voice_and_photo_then_claim_in_the_staff_group(running: Running) -> None:
     sandbox = running.sandbox
     data = await seed_courtyard(running.sessions, utc_now())
@@ -80,7 +84,7 @@ async def test_report_by_voice_and_photo_then_claim_in_the_staff_group(running: 
     await bot_says(running, RESIDENT_ID, "张师傅 has taken your repair request WSL-0001")
 
     # the worker looks at the resident's photo: the bot sends it again by its file id
-    edited = next(m for m in sandbox.messages(group.id) if m["message_id"] == card["message_id"])
+    edited = message(running, group.id, card["message_id"])
     shown = await tap(running, WORKER_ID, edited, "📷 照片（1）", chat_id=group.id)
     assert shown.get("photo"), "the photo itself is shown"
     async with aiohttp.ClientSession() as http:
