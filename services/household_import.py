@@ -41,6 +41,7 @@ COLUMNS: dict[str, str] = {
     "电话": "phone",
     "手机": "phone",
 }
+MAX_TITLE_ROWS = 3  # rows above the header that name no column are titles, not data
 REQUIRED = ("building", "unit", "room", "area_m2")
 MAX_AREA_CENTI = 100_000_00  # 100,000 m²: anything larger is a typo
 PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
@@ -132,10 +133,14 @@ def parse_rows(rows: Iterator[tuple[int, list[str]]]) -> list[HouseholdRow]:
     header: dict[str, int] | None = None
     parsed: list[HouseholdRow] = []
     seen: dict[tuple[str, str, str], int] = {}
+    titles = 0
     for line, cells in rows:
         if not any(cells):
             continue
         if header is None:
+            if titles < MAX_TITLE_ROWS and not _names_a_column(cells):
+                titles += 1  # a title above the table, such as "纬三路13号院住户信息表"
+                continue
             header = _header(line, cells, problems)
             if header is None:
                 break
@@ -162,10 +167,18 @@ def parse_rows(rows: Iterator[tuple[int, list[str]]]) -> list[HouseholdRow]:
     return parsed
 
 
+def _column(name: str) -> str | None:
+    return COLUMNS.get(name.strip().lower()) or COLUMNS.get(name.strip())
+
+
+def _names_a_column(cells: list[str]) -> bool:
+    return any(_column(cell) for cell in cells)
+
+
 def _header(line: int, cells: list[str], problems: list[RowProblem]) -> dict[str, int] | None:
     header: dict[str, int] = {}
     for index, name in enumerate(cells):
-        column = COLUMNS.get(name.strip().lower()) or COLUMNS.get(name.strip())
+        column = _column(name)
         if column:
             header[column] = index
     missing = [c for c in REQUIRED if c not in header]

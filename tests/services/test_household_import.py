@@ -392,3 +392,36 @@ async def test_an_area_computed_by_a_formula_is_read_as_shown(
 
     assert (await import_file(sessions, courtyard_id, path)).created == 3
     assert [h.area_centi_m2 for h in await stored(sessions)] == [30, 8655, 5770]
+
+
+async def test_a_title_row_above_the_header_is_skipped(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    """Clerks' spreadsheets often carry a title and a date above the table."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["文化路5号院住户信息表"])
+    sheet.append(["制表日期：2026年11月"])
+    sheet.append(["楼栋", "单元", "房号", "面积", "车位", "业主", "电话"])
+    sheet.append(["1号楼", "1单元", "101", 76.5, 1, "李四", "13800000000"])
+    path = tmp_path / "with-title.xlsx"
+    book.save(path)
+    result = await import_file(sessions, courtyard_id, path)
+    assert result == ImportResult(created=1, updated=0, unchanged=0)
+    [home] = await stored(sessions)
+    assert (home.label(), home.area_centi_m2, home.owner_name) == ("1号楼-1单元-101", 7650, "李四")
+
+
+async def test_a_file_with_no_header_at_all_names_the_missing_columns(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(tmp_path / "no-header.csv", *[f"1号楼,1单元,10{i},80" for i in range(5)])
+    with pytest.raises(ImportRejected) as caught:
+        await import_file(sessions, courtyard_id, path)
+    [problem] = caught.value.problems
+    assert problem.line == 4  # three rows were taken for titles; the fourth must be the header
+    assert problem.params == {"columns": "building, unit, room, area_m2"}
+    assert await household_count(sessions) == 0
