@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from aiogram.utils.i18n import gettext as _
+
 from bot.app import assemble, run
 from bot.config import Settings
 from bot.demo_data import PEOPLE, RESIDENTS_GROUP, STAFF_GROUP, WSL, link_groups, seed
@@ -51,11 +53,14 @@ async def run_demo(settings: Settings, *, port: int | None = None) -> int:
         invites = await prepare(settings, sandbox)
         demo = settings.model_copy(update={"telegram_api_url": url, "bot_username": DEMO_USERNAME})
         runtime = await assemble(demo, DEMO_TOKEN)
-        print(f"\n  楼院管家 sandbox is running: open {url}/ in a browser")
-        print("  (demo data is invented / 演示数据均为虚构)")
+        print("\n  " + _("The sandbox is running: open %(url)s/ in a browser.") % {"url": url})
+        print("  " + _("All demo data is invented."))
         for name, code in invites.items():
-            print(f"  invite {name}: /start {code}")
-        print("  Stop with Ctrl+C.\n", flush=True)
+            print(
+                "  "
+                + _("Invite to %(courtyard)s: /start %(code)s") % {"courtyard": name, "code": code}
+            )
+        print("  " + _("Stop with Ctrl+C.") + "\n", flush=True)
         await run(runtime)
     finally:
         await sandbox.stop()

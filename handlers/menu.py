@@ -36,7 +36,7 @@ async def my_home(message: Message, session: AsyncSession, actor: Actor) -> Send
 
 async def choose_language(message: Message) -> SendMessage:
     return message.answer(
-        "请选择语言 / Choose a language",
+        _("Choose a language / 请选择语言"),
         reply_markup=InlineKeyboardMarkup(
             inline_keyboard=[
                 [
