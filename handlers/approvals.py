@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from services import membership
 from services.access import Actor
 from services.clock import Clock
@@ -51,7 +52,7 @@ async def on_decide(
 def build() -> Router:
     """This feature's router; a new one per dispatcher."""
     router = Router(name="approvals")
-    router.message(Command("pending"), F.chat.type == "private")(list_pending)
-    router.message(MenuButton(PENDING), F.chat.type == "private")(list_pending)
+    router.message(Command("pending"), PRIVATE)(list_pending)
+    router.message(MenuButton(PENDING), PRIVATE)(list_pending)
     router.callback_query(Decide.filter())(on_decide)
     return router

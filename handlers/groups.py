@@ -15,6 +15,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import Where
 from models import GroupKind
 from services import courtyards
 from services.access import Actor, Role, require
@@ -23,7 +24,7 @@ from services.errors import Stale
 from views.callbacks import LinkGroup
 from views.text import h
 
-GROUPS = F.chat.type.in_({"group", "supergroup"})
+GROUPS = Where(F.chat.type.in_({"group", "supergroup"}))
 LINKERS = (Role.GRID_LEADER, Role.ADMIN)
 
 
@@ -130,8 +131,8 @@ def build() -> Router:
     router = Router(name="groups")
     router.my_chat_member(ChatMemberUpdatedFilter(JOIN_TRANSITION), GROUPS)(added)
     router.my_chat_member(ChatMemberUpdatedFilter(LEAVE_TRANSITION), GROUPS)(removed)
-    router.message(F.migrate_to_chat_id | F.migrate_from_chat_id)(migrated)
+    router.message(Where(F.migrate_to_chat_id | F.migrate_from_chat_id))(migrated)
     router.message(Command("link"), GROUPS)(link)
     router.callback_query(LinkGroup.filter())(on_link)
-    router.message(GROUPS, F.text.startswith("/"))(private_please)
+    router.message(GROUPS, Where(F.text.startswith("/")))(private_please)
     return router

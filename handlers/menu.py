@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from services import homes, people
 from services.access import Actor
 from views import help as help_view
@@ -64,7 +65,7 @@ async def on_language(
 def build() -> Router:
     """This feature's router; a new one per dispatcher."""
     router = Router(name="menu")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message(Command("help"))(show_help)
     router.message(MenuButton(HELP))(show_help)
     router.message(Command("menu"))(show_menu)

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE, Where
 from models import Relation
 from services import courtyards, membership
 from services.access import Actor, require
@@ -156,15 +157,19 @@ async def finish(
 def build() -> Router:
     """This feature's router; a new one per dispatcher."""
     router = Router(name="register")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message(Command("register"))(begin)
     router.message(MenuButton(REGISTER))(begin)
     router.callback_query(PickCourtyard.filter(F.mode == "r"))(on_courtyard)
-    answer = (F.text, ~F.text.startswith("/"), ~AnyMenuButton())  # not a command or button
+    answer = (
+        Where(F.text),
+        Where(~F.text.startswith("/")),
+        ~AnyMenuButton(),
+    )  # not a command or button
     router.message(StateFilter(Registering.name), *answer)(on_name)
     router.message(StateFilter(Registering.telegram_id), *answer)(on_telegram_id)
     # last of this router's message handlers, so that the command or button goes on elsewhere
-    router.message(StateFilter(Registering), F.text.startswith("/"))(leave)
+    router.message(StateFilter(Registering), Where(F.text.startswith("/")))(leave)
     router.message(StateFilter(Registering), AnyMenuButton())(leave)
     router.callback_query(SkipTelegramId.filter(), StateFilter(Registering.telegram_id))(on_skip)
     router.callback_query(SkipTelegramId.filter())(on_skip_stale)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from services import courtyards, membership
 from services.access import Actor
 from views import pickers
@@ -66,7 +67,7 @@ async def welcome(message: Message, actor: Actor) -> None:
 def build() -> Router:
     """This feature's router; a new one per dispatcher."""
     router = Router(name="start")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message(CommandStart(deep_link=True))(start_with_code)
     router.message(CommandStart())(start)
     return router

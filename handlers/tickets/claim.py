@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from handlers.tickets.common import message_of
 from services.access import Actor
 from services.clock import Clock
@@ -96,7 +97,7 @@ async def on_assign_to(
 def build() -> Router:
     router = Router(name="tickets-claim")
     router.callback_query(Claim.filter())(on_claim)
-    router.message(Command("assign"), F.chat.type == "private")(assign_command)
+    router.message(Command("assign"), PRIVATE)(assign_command)
     router.callback_query(Act.filter(F.a == "assign"))(on_assign)
     router.callback_query(AssignTo.filter())(on_assign_to)
     return router

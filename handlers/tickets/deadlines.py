@@ -3,12 +3,13 @@ leaders (or the service center)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from models import Courtyard, TicketCategory, Urgency
 from services import courtyards
 from services.access import Actor, require
@@ -74,5 +75,5 @@ async def deadline(
 
 def build() -> Router:
     router = Router(name="tickets-deadlines")
-    router.message(Command("deadline"), F.chat.type == "private")(deadline)
+    router.message(Command("deadline"), PRIVATE)(deadline)
     return router

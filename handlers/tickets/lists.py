@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE
 from handlers.tickets.common import message_of
 from models import MediaKind, MediaStage
 from services import courtyards
@@ -202,7 +203,7 @@ async def on_media(
 
 def build() -> Router:
     router = Router(name="tickets-lists")
-    private = F.chat.type == "private"
+    private = PRIVATE
     router.message(MenuButton(MY_REQUESTS), private)(my_requests)
     router.message(Command("requests"), private)(my_requests)
     router.message(MenuButton(MY_TICKETS), private)(my_tickets)

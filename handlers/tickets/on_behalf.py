@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import join
+from handlers.filters import PRIVATE
 from handlers.tickets.common import message_of
 from handlers.tickets.report import start_for
 from services import courtyards, membership
@@ -128,8 +129,8 @@ async def on_channel(
 def build() -> Router:
     """Must come before handlers.join, whose pickers refuse modes they do not know."""
     router = Router(name="tickets-on-behalf")
-    router.message(Command("file"), F.chat.type == "private")(begin)
-    router.message(MenuButton(FILE_FOR), F.chat.type == "private")(begin)
+    router.message(Command("file"), PRIVATE)(begin)
+    router.message(MenuButton(FILE_FOR), PRIVATE)(begin)
     router.callback_query(PickCourtyard.filter(F.mode == "tf"))(on_courtyard)
     router.callback_query(PickBuilding.filter(F.mode == MODE))(on_building)
     router.callback_query(PickUnit.filter(F.mode == MODE))(on_unit)

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE, Where
 from handlers.tickets.common import message_of
 from models import Location, TicketCategory, Urgency
 from services.access import Actor
@@ -273,8 +274,8 @@ async def file(
 def build() -> Router:
     """Starting a report and its buttons."""
     router = Router(name="tickets-report")
-    router.message(Command("report"), F.chat.type == "private")(begin)
-    router.message(MenuButton(REPORT), F.chat.type == "private")(begin)
+    router.message(Command("report"), PRIVATE)(begin)
+    router.message(MenuButton(REPORT), PRIVATE)(begin)
     router.callback_query(ReportHome.filter())(on_home)
     router.callback_query(ReportCategory.filter())(on_category)
     router.callback_query(ReportStep.filter())(on_step)
@@ -286,13 +287,13 @@ def build_inputs() -> Router:
     menu buttons and commands still work in the middle of a report."""
     router = Router(name="tickets-report-inputs")
     # commands are not descriptions: they go on to the routers after this one
-    router.message.filter(F.chat.type == "private", ~F.text.startswith("/"))
+    router.message.filter(PRIVATE, Where(~F.text.startswith("/")))
     describing = StateFilter(Reporting.description)
-    router.message(describing, F.text)(on_description)
-    router.message(describing, F.voice)(on_voice)
-    router.message(describing, F.photo)(on_first_photo)
+    router.message(describing, Where(F.text))(on_description)
+    router.message(describing, Where(F.voice))(on_voice)
+    router.message(describing, Where(F.photo))(on_first_photo)
     router.message(describing)(unsupported_description)
-    router.message(StateFilter(Reporting.photos), F.photo)(on_photo)
+    router.message(StateFilter(Reporting.photos), Where(F.photo))(on_photo)
     router.message(StateFilter(Reporting.photos))(unsupported_photo)
     router.message(StateFilter(Reporting.place))(on_place)
     router.message(StateFilter(Reporting))(use_buttons)

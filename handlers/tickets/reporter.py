@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE, Where
 from handlers.tickets.common import drop_buttons, message_of
 from services.access import Actor
 from services.clock import Clock
@@ -156,6 +157,6 @@ def build() -> Router:
 
 def build_inputs() -> Router:
     router = Router(name="tickets-reporter-inputs")
-    router.message.filter(F.chat.type == "private", ~F.text.startswith("/"))
-    router.message(StateFilter(Rating.comment), F.text)(on_comment)
+    router.message.filter(PRIVATE, Where(~F.text.startswith("/")))
+    router.message(StateFilter(Rating.comment), Where(F.text))(on_comment)
     return router

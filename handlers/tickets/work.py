@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE, Where
 from handlers.tickets.common import drop_buttons, message_of
 from services.access import Actor
 from services.clock import Clock
@@ -290,10 +291,10 @@ def build() -> Router:
 
 def build_inputs() -> Router:
     router = Router(name="tickets-work-inputs")
-    router.message.filter(F.chat.type == "private", ~F.text.startswith("/"))
+    router.message.filter(PRIVATE, Where(~F.text.startswith("/")))
     router.message(StateFilter(Holding.reason))(on_reason)
     router.message(StateFilter(Holding.day))(on_hold_day)
     router.message(StateFilter(Resolving.note))(on_note)
-    router.message(StateFilter(Resolving.photo), F.photo)(on_after_photo)
+    router.message(StateFilter(Resolving.photo), Where(F.photo))(on_after_photo)
     router.message(StateFilter(Resolving.photo))(not_a_photo)
     return router
