@@ -49,8 +49,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
         # Take the write lock up front: a read-then-write transaction that upgrades later
-        # fails with "database is locked" under concurrency instead of waiting.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # fails with "database is locked" under concurrency instead of waiting. Sent straight
+        # to the driver (AdaptedConnection.run_async): one trip to aiosqlite's thread, not three.
+        conn.connection.dbapi_connection.run_async(_begin_immediate)
+
+
+async def _begin_immediate(driver_connection: Any) -> None:
+    await driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
