@@ -20,7 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -196,7 +196,9 @@ class OutboxSender:
                 chat_id=chat_id,
                 message_id=rendered.edit_message_id,
                 text=rendered.text,
-                reply_markup=rendered.reply_markup,
+                reply_markup=rendered.reply_markup
+                if isinstance(rendered.reply_markup, InlineKeyboardMarkup)
+                else None,
             )
             return (
                 rendered.edit_message_id if not isinstance(result, Message) else result.message_id

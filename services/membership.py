@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Courtyard, Household, Membership, MembershipStatus, Relation, User
-from services import events, outbox, roles
+from services import events, outbox, people, roles
 from services.access import Actor, Role, require
 from services.errors import N_, DomainError, InvalidInput, NotFound
 from services.policy import Policy
@@ -194,12 +194,23 @@ async def decide(
     await outbox.enqueue(
         session,
         kind=kind,
-        payload={"courtyard": courtyard.name, "household": home.label(), "leader": actor.name},
+        payload={
+            "courtyard": courtyard.name,
+            "household": home.label(),
+            "leader": actor.name,
+            "roles": await roles_of(session, person),
+        },
         dedupe_key=f"{kind}:{membership.id}",
         now=now,
         user_id=person.id,
     )
     return Decision(membership.id, approve, person.name, home.label(), courtyard.name)
+
+
+async def roles_of(session: AsyncSession, person: User) -> list[str]:
+    """What the person holds now, so the message that tells them can carry their new menu."""
+    await session.flush()
+    return sorted(role.value for role in (await people.load_actor(session, person)).roles())
 
 
 @dataclass(frozen=True)
@@ -298,7 +309,12 @@ async def register(
     await outbox.enqueue(
         session,
         kind="membership.registered",
-        payload={"courtyard": courtyard.name, "household": home.label(), "leader": actor.name},
+        payload={
+            "courtyard": courtyard.name,
+            "household": home.label(),
+            "leader": actor.name,
+            "roles": await roles_of(session, person),
+        },
         dedupe_key=f"membership-registered:{membership.id}",
         now=now,
         user_id=person.id,

@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from services.access import Role
 from services.membership import PendingRequest
 from views.callbacks import Decide
+from views.menu import menu_for
 from views.outbox import RenderContext, Rendered, renders
 from views.text import area, h, local_time, relation_name
 
@@ -60,7 +62,8 @@ def approved(payload: dict[str, Any], context: RenderContext) -> Rendered:
             "leader": h(payload["leader"]),
             "courtyard": h(payload["courtyard"]),
             "household": h(payload["household"]),
-        }
+        },
+        new_menu(payload),
     )
 
 
@@ -83,8 +86,14 @@ def registered(payload: dict[str, Any], context: RenderContext) -> Rendered:
             "leader": h(payload["leader"]),
             "courtyard": h(payload["courtyard"]),
             "household": h(payload["household"]),
-        }
+        },
+        new_menu(payload),
     )
+
+
+def new_menu(payload: dict[str, Any]) -> ReplyKeyboardMarkup:
+    """The person now belongs to a household: their menu gains the residents' buttons."""
+    return menu_for({Role(r) for r in payload.get("roles", [Role.RESIDENT.value])})
 
 
 @renders("membership.digest")

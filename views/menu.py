@@ -53,7 +53,11 @@ def add_item(label: LazyProxy, roles: tuple[Role, ...], order: int) -> None:
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
-    held = actor.roles()
+    return menu_for(actor.roles())
+
+
+def menu_for(held: set[Role]) -> ReplyKeyboardMarkup:
+    """The menu for someone holding these roles (also for messages rendered at send time)."""
     labels = [str(item.label) for item in ITEMS if not item.roles or held & set(item.roles)]
     # two big buttons a row: easy to hit for elderly fingers
     rows = [[KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)]

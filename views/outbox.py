@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 
 @dataclass(frozen=True)
 class Rendered:
     text: str
-    reply_markup: InlineKeyboardMarkup | None = None
+    # a reply keyboard replaces the recipient's menu (e.g. once they are approved)
+    reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     photo: str | None = None  # a Telegram file id; text becomes its caption
     edit_message_id: int | None = None  # edit this message instead of sending a new one
 

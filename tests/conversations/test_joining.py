@@ -46,5 +46,6 @@ async def test_resident_joins_and_leader_approves(
     [membership] = await memberships(sessions)
     assert membership.status is MembershipStatus.APPROVED
     assert membership.decided_by == courtyard["leader_user_id"]
-    await resident.sends("/menu")
+    # the welcome brings the resident's menu with it: no /menu needed
     assert "🏠 My home" in resident.menu()
+    assert "🛠 Report a repair" in resident.menu()

@@ -351,6 +351,7 @@ async def test_registering_a_neighbour_with_telegram_tells_them(
     assert neighbour.last_message() == (
         "🏠 李网格长 registered you for 纬三路13号院, room 1号楼-2单元-301."
     )
+    assert "🏠 My home" in neighbour.menu()  # the message brought the resident's menu
     user, membership = await registered(sessions, "Liu")  # the person who wrote to the bot
     assert user.telegram_id == 9100
     assert membership.status is MembershipStatus.APPROVED
