@@ -31,7 +31,7 @@ def text(actor: Actor) -> str:
     for role, items in SECTIONS.items():
         if role in held:
             lines.extend(str(item) for item in items)
-    if not actor.households:
+    if not actor.households and not actor.grants:  # staff need no home to use the bot
         lines.append(_("To join your courtyard, open the invite link from your grid leader."))
     lines.append(_("/lang: 中文 / English"))
     lines.append(_("/menu: show the menu buttons again"))
