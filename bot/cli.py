@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
+    if args.command != "migrate":  # every command migrates first; only `migrate` says how
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except ConfigError as error:
