@@ -15,7 +15,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.filters import Where
+from handlers.filters import GROUPS, Where
 from models import GroupKind
 from services import courtyards
 from services.access import Actor, Role, require
@@ -24,7 +24,6 @@ from services.errors import Stale
 from views.callbacks import LinkGroup
 from views.text import h
 
-GROUPS = Where(F.chat.type.in_({"group", "supergroup"}))
 LINKERS = (Role.GRID_LEADER, Role.ADMIN)
 
 

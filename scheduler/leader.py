@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -44,7 +44,6 @@ async def lead_when_possible(
     start: Callable[[], None],
     *,
     retry_every: float = 30.0,
-    stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Call `start` once this process leads; keep leading until cancelled."""
     if engine.dialect.name != "postgresql":
@@ -61,7 +60,5 @@ async def lead_when_possible(
         start()
         await asyncio.Event().wait()
     finally:
-        if stop is not None:
-            await stop()
         if connection is not None:
             await release(connection)

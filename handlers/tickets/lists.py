@@ -203,15 +203,14 @@ async def on_media(
 
 def build() -> Router:
     router = Router(name="tickets-lists")
-    private = PRIVATE
-    router.message(MenuButton(MY_REQUESTS), private)(my_requests)
-    router.message(Command("requests"), private)(my_requests)
-    router.message(MenuButton(MY_TICKETS), private)(my_tickets)
-    router.message(Command("mytickets"), private)(my_tickets)
-    router.message(MenuButton(OPEN_TICKETS), private)(open_tickets)
-    router.message(Command("tickets"), private)(open_tickets)
-    router.message(Command("stats"), private)(show_stats)
-    router.message(Command("ticket"), private)(find)
+    router.message(MenuButton(MY_REQUESTS), PRIVATE)(my_requests)
+    router.message(Command("requests"), PRIVATE)(my_requests)
+    router.message(MenuButton(MY_TICKETS), PRIVATE)(my_tickets)
+    router.message(Command("mytickets"), PRIVATE)(my_tickets)
+    router.message(MenuButton(OPEN_TICKETS), PRIVATE)(open_tickets)
+    router.message(Command("tickets"), PRIVATE)(open_tickets)
+    router.message(Command("stats"), PRIVATE)(show_stats)
+    router.message(Command("ticket"), PRIVATE)(find)
     router.callback_query(PickCourtyard.filter(F.mode.in_({"tl", "ts"})))(on_courtyard)
     router.callback_query(Act.filter(F.a == "show"))(on_show)
     router.callback_query(Act.filter(F.a == "media"))(on_media)

@@ -83,14 +83,8 @@ async def on_hold(
     query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
 ) -> None:
     info = await lifecycle.can(session, actor, callback_data.t, "hold")
-    await state.set_state(Holding.reason)
-    await state.set_data({"ticket_id": info.id})
-    await message_of(query).answer(
-        _("⏸ Why is %(number)s on hold? For example: waiting for parts.")
-        % {"number": h(info.number)},
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()]),
-    )
-    await query.answer()
+    question = _("⏸ Why is %(number)s on hold? For example: waiting for parts.")
+    await _ask(query, state, Holding.reason, info.id, question % {"number": h(info.number)})
 
 
 async def on_reason(message: Message, state: FSMContext) -> None:
@@ -188,12 +182,18 @@ async def on_resolve(
     query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
 ) -> None:
     info = await lifecycle.can(session, actor, callback_data.t, "resolve")
-    await state.set_state(Resolving.note)
-    await state.set_data({"ticket_id": info.id})
+    question = _("✅ What was done on %(number)s? A few words for the resident.")
+    await _ask(query, state, Resolving.note, info.id, question % {"number": h(info.number)})
+
+
+async def _ask(
+    query: CallbackQuery, state: FSMContext, step: State, ticket_id: int, question: str
+) -> None:
+    """Start a typed step about one ticket: remember which, ask, offer a way out."""
+    await state.set_state(step)
+    await state.set_data({"ticket_id": ticket_id})
     await message_of(query).answer(
-        _("✅ What was done on %(number)s? A few words for the resident.")
-        % {"number": h(info.number)},
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()]),
+        question, reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()])
     )
     await query.answer()
 
