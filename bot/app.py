@@ -15,22 +15,25 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.types import BotCommandScopeAllGroupChats, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import handlers
-from bot import middlewares
+from bot import features, middlewares
 from bot.config import TELEGRAM_API, Settings
 from bot.i18n import build_i18n
 from bot.retry import RetryAfter
+from bot.seen import MemorySeen, RedisSeen, SeenUpdates
 from bot.sender import OutboxSender, SenderSettings
-from models.db import create_engine, session_factory
+from models.db import create_engine, read_session_factory, session_factory
 from scheduler.jobs import JobContext
 from scheduler.leader import lead_when_possible
 from scheduler.setup import build_scheduler
+from services import people
 from services.clock import Clock, utc_now
 from services.policy import Policy
 from views.commands import bot_commands
+from views.menu import Menu
 
 log = logging.getLogger("courtyard")
 
@@ -44,15 +47,20 @@ def build_bot(token: str, api_url: str = TELEGRAM_API) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_storage(redis_url: str | None) -> tuple[BaseStorage, BaseEventIsolation]:
-    """Conversation state and per-chat event isolation: in memory for one process, in Redis
-    when several bot processes serve one token (webhook behind a load balancer)."""
+def build_storage(
+    redis_url: str | None, token: str = ""
+) -> tuple[BaseStorage, BaseEventIsolation, SeenUpdates]:
+    """Conversation state, per-chat event isolation and recently handled update ids: in memory
+    for one process, in Redis when several bot processes serve one token (webhook behind a
+    load balancer)."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         storage = RedisStorage.from_url(redis_url)
-        return storage, RedisEventIsolation(storage.redis)
-    return MemoryStorage(), SimpleEventIsolation()
+        bot_id = token.split(":", 1)[0]
+        seen = RedisSeen(storage.redis, prefix=f"courtyard:{bot_id}:update:")
+        return storage, RedisEventIsolation(storage.redis), seen
+    return MemoryStorage(), SimpleEventIsolation(), MemorySeen()
 
 
 def build_dispatcher(
@@ -64,7 +72,9 @@ def build_dispatcher(
     after_commit: Callable[[], None] = lambda: None,
     storage: BaseStorage | None = None,
     events_isolation: BaseEventIsolation | None = None,
+    seen: SeenUpdates | None = None,
     bot_username: str | None = None,
+    feature_list: tuple[features.Feature, ...] = features.FEATURES,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage or MemoryStorage(),
@@ -73,10 +83,19 @@ def build_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["policy"] = policy
     dispatcher["bot_username"] = bot_username
+    people.track_actor_changes()
     middlewares.install(
-        dispatcher, sessions=sessions, clock=clock, i18n=i18n, after_commit=after_commit
+        dispatcher,
+        sessions=sessions,
+        reads=read_session_factory(sessions.kw["bind"]),
+        seen=seen or MemorySeen(),
+        actors=people.ActorCache(),
+        clock=clock,
+        i18n=i18n,
+        menu=features.menu(feature_list),
+        after_commit=after_commit,
     )
-    dispatcher.include_routers(*handlers.routers())
+    dispatcher.include_routers(*features.routers(feature_list))
     return dispatcher
 
 
@@ -113,7 +132,7 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
         bot_username=username,
         settings=SenderSettings(per_second=settings.send_rate_per_second),
     )
-    storage, isolation = build_storage(settings.redis_url)
+    storage, isolation, seen = build_storage(settings.redis_url, token)
     dispatcher = build_dispatcher(
         sessions=sessions,
         i18n=i18n,
@@ -122,6 +141,7 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
         after_commit=sender.notify,
         storage=storage,
         events_isolation=isolation,
+        seen=seen,
         bot_username=username,
     )
     jobs = JobContext(sessions=sessions, clock=clock, policy=policy, after_commit=sender.notify)
@@ -129,10 +149,33 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     return Runtime(settings, engine, sessions, bot, dispatcher, sender, jobs)
 
 
-async def set_commands(bot: Bot, i18n: I18n) -> None:
-    """The ☰ command list: the default locale for everyone, English for English clients."""
-    await bot.set_my_commands(bot_commands(i18n, i18n.default_locale))
-    await bot.set_my_commands(bot_commands(i18n, "en"), language_code="en")
+async def set_commands(bot: Bot, i18n: I18n, menu: Menu | None = None) -> None:
+    """The ☰ command list: everyone's and the groups', in the default locale and in English for
+    English clients. Staff get their own lists per chat (`set_staff_commands`)."""
+    menu = menu or features.menu()
+    group = BotCommandScopeAllGroupChats()
+    for locale, language in ((i18n.default_locale, None), ("en", "en")):
+        await bot.set_my_commands(bot_commands(menu, i18n, locale), language_code=language)
+        await bot.set_my_commands(
+            bot_commands(menu, i18n, locale, group=True), scope=group, language_code=language
+        )
+
+
+async def set_staff_commands(
+    bot: Bot, i18n: I18n, sessions: async_sessionmaker[AsyncSession], menu: Menu | None = None
+) -> int:
+    """Each staff member's ☰ list in their private chat: everyone's commands and their roles',
+    in their language. Returns how many lists were set."""
+    menu = menu or features.menu()
+    async with sessions() as session:
+        staff = await people.staff_for_commands(session)
+    for person in staff:
+        locale = people.pick_locale(person.locale, person.language_code, i18n.default_locale)
+        await bot.set_my_commands(
+            bot_commands(menu, i18n, locale, person.roles),
+            scope=BotCommandScopeChat(chat_id=person.telegram_id),
+        )
+    return len(staff)
 
 
 async def poll(runtime: Runtime) -> None:
@@ -154,7 +197,7 @@ async def run(runtime: Runtime) -> None:
     """Serve until cancelled: polling by default, the webhook when WEBHOOK_URL is set."""
     from bot import webhook
 
-    scheduler = build_scheduler(runtime.jobs)
+    scheduler = build_scheduler(runtime.jobs, features.jobs())
     leading = asyncio.create_task(
         lead_when_possible(runtime.engine, scheduler.start), name="scheduler-leader"
     )
@@ -162,6 +205,7 @@ async def run(runtime: Runtime) -> None:
     try:
         try:
             await set_commands(runtime.bot, runtime.sender.i18n)
+            await set_staff_commands(runtime.bot, runtime.sender.i18n, runtime.sessions)
         except Exception as error:  # a Bot API server without setMyCommands is fine
             log.warning("could not set commands: %s", error)
         if runtime.settings.webhook_url:

@@ -1,5 +1,11 @@
-"""Update middlewares: [skip seen update_id + one transaction] -> [actor] -> [group gate]
--> [locale] -> [domain errors answered in the user's language]."""
+"""Update middlewares.
+
+Outer, on every update: [skip a seen update_id] -> [a read session; the menu made current]
+-> [actor, from the cache when possible] -> [group gate] -> [locale] -> [domain errors answered].
+Inner, once the handler is known: a handler flagged `read_only` runs on the read session (no
+write lock, nothing written, its update id remembered in memory or Redis); every other handler
+gets one write transaction that records the update id with the change, and what it answers the
+person is sent after the commit (bot.replies)."""
 
 from __future__ import annotations
 
@@ -7,69 +13,91 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TgUser
 from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import replies
+from bot.seen import SeenUpdates
+from handlers.flags import READ_ONLY
 from models.db import write_lock
 from services import courtyards, outbox, people, updates
+from services.access import Actor
 from services.clock import Clock
 from services.errors import DomainError
+from views import menu as menu_view
 from views.errors import error_text
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger("courtyard.updates")
 
 
-class TransactionMiddleware(BaseMiddleware):
-    """One session and one transaction per update; a seen update_id is skipped."""
+class Store:
+    """What the middlewares share: the two kinds of session, the seen ids, the actor cache."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        reads: async_sessionmaker[AsyncSession],
+        seen: SeenUpdates,
+        actors: people.ActorCache,
         clock: Clock,
         after_commit: Callable[[], None],
     ) -> None:
         self.sessions = sessions
+        self.reads = reads
+        self.seen = seen
+        self.actors = actors
         self.clock = clock
         self.after_commit = after_commit
 
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        assert isinstance(event, Update)
-        async with write_lock(self.sessions), self.sessions() as session:
-            try:
-                if not await updates.first_time(session, event.update_id, self.clock()):
-                    log.info("update %s seen before; skipped", event.update_id)
-                    await session.rollback()
-                    return None
-                data["session"] = session
-                data["update_seen"] = self._mark_seen(session, event.update_id)
-                result = await handler(event, data)
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+    def committed(self, session: AsyncSession, actor: Any) -> None:
+        """After a write transaction: forget the actors it changed, wake the sender."""
+        changed = set(people.changed_actors(session))
+        if isinstance(actor, Actor):
+            changed.add(actor.user_id)
+        self.actors.forget(changed)
         if session.info.get(outbox.WROTE_OUTBOX):
             self.after_commit()
-        return result
 
-    def _mark_seen(self, session: AsyncSession, update_id: int) -> Callable[[], Awaitable[bool]]:
-        """For a handler that had to roll back: the update still counts as handled."""
-        return lambda: updates.first_time(session, update_id, self.clock())
+
+class UpdateMiddleware(BaseMiddleware):
+    """A seen update is skipped; otherwise the update gets a read session and the menu."""
+
+    def __init__(self, store: Store, menu: menu_view.Menu) -> None:
+        self.store = store
+        self.menu = menu
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        if await self.store.seen.seen(event.update_id):
+            log.info("update %s seen before; skipped", event.update_id)
+            return None
+        bot: Bot = data["bot"]
+        replies.install(bot)
+        with menu_view.use(self.menu):
+            async with self.store.reads() as session:
+                data["session"] = session
+                data["store"] = self.store
+                result = await handler(event, data)
+        await self.store.seen.remember(event.update_id)
+        return result
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Finds or creates the user behind the update and loads their households and roles."""
+    """The person behind the update with their households and roles: from the cache, else one
+    read. A newcomer, or someone whose Telegram profile changed, is written in the update's
+    write transaction (`data["arrival"]`), so a failed update leaves nobody half-made."""
 
-    def __init__(self, clock: Clock, default_locale: str) -> None:
-        self.clock = clock
+    def __init__(self, store: Store, default_locale: str) -> None:
+        self.store = store
         self.default_locale = default_locale
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
-        session: AsyncSession = data["session"]
         if tg_user is None or tg_user.is_bot:
             data["locale"] = self.default_locale
             return await handler(event, data)
@@ -79,8 +107,18 @@ class ActorMiddleware(BaseMiddleware):
             username=tg_user.username,
             language_code=tg_user.language_code,
         )
-        user, data["actor"] = await people.arrive(session, profile, self.clock())
-        data["locale"] = people.pick_locale(user.locale, user.language_code, self.default_locale)
+        now = self.store.clock()
+        actor = self.store.actors.get(profile, now)
+        if actor is None:
+            actor, known = await people.lookup(data["session"], profile)
+            if known:
+                self.store.actors.put(profile, actor, now)
+            else:
+                data["arrival"] = profile
+        data["actor"] = actor
+        data["locale"] = people.pick_locale(
+            actor.locale, profile.language_code, self.default_locale
+        )
         chat = data.get("event_chat")
         if chat is not None and chat.type in ("group", "supergroup"):
             # what the bot says in a group is read by everyone there: the courtyard's language
@@ -109,9 +147,9 @@ def _is_link(update: Update) -> bool:
     message = update.message
     if message is not None and (message.migrate_to_chat_id or message.migrate_from_chat_id):
         return True  # the binding moves to the supergroup's new chat id
-    if update.message is not None and update.message.text:
-        command = update.message.text.split()[0].split("@")[0]
-        return command == "/link"
+    if message is not None and message.text:
+        words = message.text.split()
+        return bool(words) and words[0].split("@")[0] == "/link"
     return update.callback_query is not None and (update.callback_query.data or "").startswith(
         "lk:"
     )
@@ -125,18 +163,13 @@ class LocaleMiddleware(I18nMiddleware):
 
 
 class DomainErrorMiddleware(BaseMiddleware):
-    """A rule said no: undo the handler's writes, and say why in the user's language."""
+    """A rule said no: say why in the user's language (the write transaction, if any, has
+    already been rolled back, and nothing it collected was sent)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        session: AsyncSession = data["session"]
         try:
             return await handler(event, data)
         except DomainError as error:
-            # nothing of what the handler did may stay; a savepoint per update would cost every
-            # update two more round trips, so roll back the lot and note the update again
-            await session.rollback()
-            session.info.pop(outbox.WROTE_OUTBOX, None)
-            await data["update_seen"]()
             await _tell(event, error_text(error))
             return None
 
@@ -152,16 +185,64 @@ async def _tell(event: TelegramObject, text: str) -> None:
         await message.answer(text)
 
 
+class WriteMiddleware(BaseMiddleware):
+    """Inner: one write transaction for a handler that changes state (every handler not
+    flagged read_only, and every update of a newcomer), with the update id recorded in it;
+    replies sent after the commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        arrival: people.TelegramProfile | None = data.get("arrival")
+        if get_flag(data, READ_ONLY) and arrival is None:
+            return await handler(event, data)
+        store = self.store
+        update_id = data["event_update"].update_id
+        await data["session"].close()  # give back the read connection before taking another
+        collected = replies.Collecting()
+        async with write_lock(store.sessions), store.sessions() as session:
+            if not await updates.first_time(session, update_id, store.clock()):
+                log.info("update %s handled before; skipped", update_id)
+                await session.rollback()
+                return None
+            data["session"] = session
+            if arrival is not None:
+                _user, data["actor"] = await people.arrive(session, arrival, store.clock())
+            if data.get("group") is not None:
+                data["group"] = await courtyards.bound_group(session, data["group"].chat_id)
+            try:
+                with collected:
+                    result = await handler(event, data)
+                await session.commit()
+            except BaseException:
+                collected.discard()
+                await session.rollback()
+                raise
+        store.committed(session, data.get("actor"))
+        await collected.send(data["bot"])
+        return result
+
+
 def install(
     dispatcher: Any,
     *,
     sessions: async_sessionmaker[AsyncSession],
+    reads: async_sessionmaker[AsyncSession],
+    seen: SeenUpdates,
+    actors: people.ActorCache,
     clock: Clock,
     i18n: I18n,
+    menu: menu_view.Menu,
     after_commit: Callable[[], None],
-) -> None:
-    dispatcher.update.outer_middleware(TransactionMiddleware(sessions, clock, after_commit))
-    dispatcher.update.outer_middleware(ActorMiddleware(clock, i18n.default_locale))
+) -> Store:
+    store = Store(sessions, reads, seen, actors, clock, after_commit)
+    dispatcher.update.outer_middleware(UpdateMiddleware(store, menu))
+    dispatcher.update.outer_middleware(ActorMiddleware(store, i18n.default_locale))
     dispatcher.update.outer_middleware(GroupGate())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.update.outer_middleware(DomainErrorMiddleware())
+    for name, observer in dispatcher.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(WriteMiddleware(store))
+    return store

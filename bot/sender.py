@@ -24,11 +24,14 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import features
 from bot.pacing import Pacer
 from models.db import transaction
 from services import courtyards, outbox, people
 from services.clock import Clock
 from services.policy import Policy
+from views import menu as menu_view
+from views.menu import Menu
 from views.outbox import RenderContext, Rendered, load_renderers, render
 
 log = logging.getLogger("courtyard.sender")
@@ -59,8 +62,11 @@ class OutboxSender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         bot_username: str | None = None,
+        menu: Menu | None = None,
     ) -> None:
         self.bot = bot
+        # the menu that messages bringing a new main menu show (every feature's buttons)
+        self.menu = menu or features.menu()
         self.sessions = sessions
         self.i18n = i18n
         self.policy = policy
@@ -187,7 +193,7 @@ class OutboxSender:
             if not row.is_group
             else self.policy.default_locale
         )
-        with self.i18n.context(), self.i18n.use_locale(locale):
+        with self.i18n.context(), self.i18n.use_locale(locale), menu_view.use(self.menu):
             return render(row.kind, row.payload, self.context)
 
     async def _send(self, chat_id: int, rendered: Rendered) -> int | None:

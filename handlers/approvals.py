@@ -15,7 +15,8 @@ from services.clock import Clock
 from services.policy import Policy
 from views.callbacks import Decide
 from views.membership import pending_list
-from views.menu import PENDING, MenuButton
+from views.menu import MenuButton
+from views.people import PENDING
 from views.text import h
 
 

@@ -10,6 +10,8 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from handlers.flags import READS_ONLY
+
 log = logging.getLogger("courtyard.errors")
 
 
@@ -55,6 +57,6 @@ def build() -> Router:
 def build_fallback() -> Router:
     """Last in line: what no feature took."""
     router = Router(name="fallback")
-    router.callback_query()(expired_button)
-    router.message()(not_understood)
+    router.callback_query(flags=READS_ONLY)(expired_button)
+    router.message(flags=READS_ONLY)(not_understood)
     return router

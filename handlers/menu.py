@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.methods import SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE
+from handlers.flags import READS_ONLY
 from services import homes, people
 from services.access import Actor
 from views import help as help_view
 from views import home as home_view
+from views import menu
 from views.callbacks import Language
-from views.menu import HELP, LANGUAGE, MY_HOME, MenuButton, main_menu
+from views.commands import bot_commands
+from views.menu import MenuButton, main_menu
+from views.people import HELP, LANGUAGE, MY_HOME
 
 # A handler with a single reply returns it unsent: aiogram sends it after the update's
 # transaction has committed, so SQLite's write lock is not held across the network.
@@ -52,7 +62,12 @@ async def choose_language(message: Message) -> SendMessage:
 
 
 async def on_language(
-    query: CallbackQuery, callback_data: Language, session: AsyncSession, actor: Actor, i18n: I18n
+    query: CallbackQuery,
+    callback_data: Language,
+    session: AsyncSession,
+    actor: Actor,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
     await people.set_locale(session, actor, callback_data.code)
     with i18n.use_locale(callback_data.code):
@@ -60,17 +75,22 @@ async def on_language(
             await query.message.edit_text(_("Language set: English"))
             await query.message.answer(_("Menu"), reply_markup=main_menu(actor))
         await query.answer()
+    # the ☰ list follows the person's language (a list of their own, in their chat)
+    await bot.set_my_commands(
+        bot_commands(menu.current(), i18n, callback_data.code, actor.roles()),
+        scope=BotCommandScopeChat(chat_id=query.from_user.id),
+    )
 
 
 def build() -> Router:
     """This feature's router; a new one per dispatcher."""
     router = Router(name="menu")
     router.message.filter(PRIVATE)
-    router.message(Command("help"))(show_help)
-    router.message(MenuButton(HELP))(show_help)
-    router.message(Command("menu"))(show_menu)
-    router.message(MenuButton(MY_HOME))(my_home)
-    router.message(Command("lang"))(choose_language)
-    router.message(MenuButton(LANGUAGE))(choose_language)
+    router.message(Command("help"), flags=READS_ONLY)(show_help)
+    router.message(MenuButton(HELP), flags=READS_ONLY)(show_help)
+    router.message(Command("menu"), flags=READS_ONLY)(show_menu)
+    router.message(MenuButton(MY_HOME), flags=READS_ONLY)(my_home)
+    router.message(Command("lang"), flags=READS_ONLY)(choose_language)
+    router.message(MenuButton(LANGUAGE), flags=READS_ONLY)(choose_language)
     router.callback_query(Language.filter())(on_language)
     return router

@@ -20,7 +20,8 @@ from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
 from views import pickers
 from views.callbacks import PickCourtyard, SkipTelegramId
-from views.menu import REGISTER, AnyMenuButton, MenuButton, main_menu
+from views.menu import AnyMenuButton, MenuButton, main_menu
+from views.people import REGISTER
 from views.text import h, relation_name
 
 

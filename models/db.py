@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -48,6 +49,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READS_ONLY):
+            return  # reads run on their own (autocommit): no lock, no snapshot held
         # Take the write lock up front: a read-then-write transaction that upgrades later
         # fails with "database is locked" under concurrency instead of waiting. Sent straight
         # to the driver (AdaptedConnection.run_async): one trip to aiosqlite's thread, not three.
@@ -60,6 +63,42 @@ async def _begin_immediate(driver_connection: Any) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+READS_ONLY = "courtyard_reads_only"
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A session opened for reading tried to write: the handler should not be read-only."""
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for updates that change nothing: on SQLite they take no write lock. Writing
+    through one is refused (see `guard_read_only`)."""
+    _guard_read_only()
+    return async_sessionmaker(
+        engine.execution_options(**{READS_ONLY: True}),
+        expire_on_commit=False,
+        info={READS_ONLY: True},
+    )
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READS_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyViolation("a read-only session has changes to flush")
+
+
+def _refuse_write(state: ORMExecuteState) -> None:
+    if state.session.info.get(READS_ONLY) and (
+        state.is_insert or state.is_update or state.is_delete
+    ):
+        raise ReadOnlyViolation(f"a read-only session was asked to write: {state.statement}")
+
+
+def _guard_read_only() -> None:
+    if not event.contains(Session, "before_flush", _refuse_flush):
+        event.listen(Session, "before_flush", _refuse_flush)
+        event.listen(Session, "do_orm_execute", _refuse_write)
 
 
 # SQLite has one writer at a time. Waiting for its lock in SQLite's busy handler means sleeping

@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.db import transaction
@@ -24,6 +26,24 @@ class JobContext:
     clock: Clock
     policy: Policy
     after_commit: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A feature's job: an explicit id (one job whatever restarts), what to run, and when."""
+
+    id: str
+    function: Callable[[JobContext], Awaitable[int]]
+    trigger: Callable[[JobContext], object]
+
+
+def daily_at(hour: int, minute: int) -> Callable[[JobContext], object]:
+    """Every day at this local time."""
+    return lambda c: CronTrigger(hour=hour, minute=minute, timezone=c.policy.timezone)
+
+
+def every(**interval: int) -> Callable[[JobContext], object]:
+    return lambda _c: IntervalTrigger(**interval)
 
 
 async def run_sweep(context: JobContext, name: str, sweep: Sweep) -> int:
@@ -45,3 +65,9 @@ async def forget_old_updates(context: JobContext) -> int:
         return 0
 
     return await run_sweep(context, "forget-updates", sweep)
+
+
+JOBS = (
+    JobSpec("pending-digest", pending_digest, daily_at(8, 30)),
+    JobSpec("forget-old-updates", forget_old_updates, every(hours=6)),
+)

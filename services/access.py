@@ -19,18 +19,6 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-STAFF_ROLES = frozenset(
-    {
-        Role.GRID_LEADER,
-        Role.REPAIR,
-        Role.CUSTOMER_SERVICE,
-        Role.FINANCE,
-        Role.SUPERVISOR,
-        Role.ADMIN,
-    }
-)
-
-
 @dataclass(frozen=True)
 class Grant:
     role: Role

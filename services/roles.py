@@ -8,7 +8,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import RoleAssignment, User
-from services import events
+from services import events, people
 from services.access import Role
 from services.errors import N_, InvalidInput, NotFound
 
@@ -86,6 +86,7 @@ async def revoke(
     )
     if not getattr(result, "rowcount", 0):
         return False
+    people.actor_changed(session, user.id)  # a bulk DELETE: the ORM does not see it
     events.record(
         session,
         at=now,

@@ -1,27 +1,24 @@
-"""The main menu: a reply keyboard of large, plainly labelled buttons, chosen by role."""
+"""The main menu, /help and the ☰ command list, as one value assembled from the features.
+
+Each feature declares its menu items, help lines and commands; the app builds one `Menu` from
+them and makes it current for every update and every outbox rendering (a context variable, like
+the current locale), so nothing registers itself by being imported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from aiogram.filters import Filter
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
 
 from services.access import Actor, Role
 from views.text import msgid_of
-
-STAFF = (
-    Role.GRID_LEADER,
-    Role.REPAIR,
-    Role.CUSTOMER_SERVICE,
-    Role.FINANCE,
-    Role.SUPERVISOR,
-    Role.ADMIN,
-)
 
 
 @dataclass(frozen=True)
@@ -31,25 +28,72 @@ class MenuItem:
     order: int
 
 
-MY_HOME = __("🏠 My home")
-PENDING = __("📝 Join requests")
-REGISTER = __("👤 Register a neighbour")
-HELP = __("❓ Help")
-LANGUAGE = __("🌐 中文 / English")
+@dataclass(frozen=True)
+class CommandEntry:
+    """A command in Telegram's ☰ list. Empty `roles`: everyone's (the default list); else shown
+    in the private chat of people holding one of the roles; `group`: in group chats."""
 
-ITEMS: list[MenuItem] = [
-    MenuItem(MY_HOME, (Role.RESIDENT,), 10),
-    MenuItem(PENDING, (Role.GRID_LEADER, Role.ADMIN), 50),
-    MenuItem(REGISTER, (Role.GRID_LEADER, Role.ADMIN), 51),
-    MenuItem(HELP, (), 90),
-    MenuItem(LANGUAGE, (), 91),
-]
+    name: str
+    description: LazyProxy
+    roles: tuple[Role, ...] = ()
+    group: bool = False
 
 
-def add_item(label: LazyProxy, roles: tuple[Role, ...], order: int) -> None:
-    """Features add their buttons here (e.g. repairs); kept in `order`."""
-    ITEMS.append(MenuItem(label, roles, order))
-    ITEMS.sort(key=lambda item: item.order)
+@dataclass(frozen=True)
+class Menu:
+    items: tuple[MenuItem, ...] = ()
+    help: Mapping[Role, tuple[LazyProxy, ...]] = field(default_factory=dict)
+    commands: tuple[CommandEntry, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        items: Iterable[MenuItem],
+        help_lines: Iterable[Mapping[Role, Sequence[LazyProxy]]],
+        commands: Iterable[CommandEntry],
+    ) -> Menu:
+        """One menu from every feature's parts: items kept in their `order`, help lines in
+        the order of the roles, then of the features."""
+        joined: dict[Role, list[LazyProxy]] = {role: [] for role in Role}
+        for part in help_lines:
+            for role, lines in part.items():
+                joined[role].extend(lines)
+        return cls(
+            items=tuple(sorted(items, key=lambda item: item.order)),
+            help={role: tuple(lines) for role, lines in joined.items() if lines},
+            commands=tuple(commands),
+        )
+
+    def labels_for(self, held: set[Role]) -> list[str]:
+        return [str(i.label) for i in self.items if not i.roles or held & set(i.roles)]
+
+    def help_for(self, held: set[Role]) -> list[str]:
+        return [str(line) for role, lines in self.help.items() if role in held for line in lines]
+
+    def commands_for(self, held: set[Role]) -> list[CommandEntry]:
+        """Everyone's commands, then those of the roles held (each once)."""
+        return [c for c in self.commands if not c.group and (not c.roles or held & set(c.roles))]
+
+
+_CURRENT: ContextVar[Menu | None] = ContextVar("courtyard_menu", default=None)
+
+
+@contextlib.contextmanager
+def use(menu: Menu) -> Iterator[None]:
+    token = _CURRENT.set(menu)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current() -> Menu:
+    """The assembled menu; outside an update or a rendering there is none (a message showing
+    a menu then would show an incomplete one, so that is an error)."""
+    menu = _CURRENT.get()
+    if menu is None:
+        raise LookupError("no menu is current: render within views.menu.use(menu)")
+    return menu
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
@@ -58,7 +102,7 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
 
 def menu_for(held: set[Role]) -> ReplyKeyboardMarkup:
     """The menu for someone holding these roles (also for messages rendered at send time)."""
-    labels = [str(item.label) for item in ITEMS if not item.roles or held & set(item.roles)]
+    labels = current().labels_for(held)
     # two big buttons a row: easy to hit for elderly fingers
     rows = [[KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)]
     return ReplyKeyboardMarkup(
@@ -84,7 +128,7 @@ class AnyMenuButton(Filter):
 
     async def __call__(self, message: Message) -> bool:
         text = message.text
-        return bool(text) and any(text in label_texts(msgid_of(i.label)) for i in ITEMS)
+        return bool(text) and any(text in label_texts(msgid_of(i.label)) for i in current().items)
 
 
 _TEXTS: dict[tuple[int, str], frozenset[str]] = {}

@@ -1,15 +1,13 @@
 """Repair tickets in Telegram: reporting, filing for others, claiming, the worker's and the
 reporter's steps, lists and stats, deadlines.
 
-`routers()` go before handlers.join (its pickers refuse the "t" mode used here);
-`input_routers()` take typed text, photos and voice within a ticket step, and go after the
-menu's router so that menu buttons and commands keep working in the middle of a step."""
+`routers()` are the buttons and commands; `input_routers()` take typed text, photos and voice
+within a ticket step (put after every feature's buttons, so those keep working mid-step)."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-import views.tickets.menu  # noqa: F401  (adds the ticket menu buttons and help lines)
 from handlers.tickets import claim, deadlines, lists, on_behalf, report, reporter, work
 
 
