@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -113,6 +113,43 @@ class Runtime:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
+def build_sender(
+    settings: Settings,
+    token: str,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    clock: Clock = utc_now,
+    bot_username: str | None = None,
+) -> OutboxSender:
+    """The outbox sender, with a Bot of its own (it reschedules on 429 rather than waiting in
+    line) and every feature's renderers and menu: the bot process and `courtyard send` alike."""
+    return OutboxSender(
+        build_bot(token, settings.telegram_api_url),
+        sessions,
+        build_i18n(settings.default_locale),
+        settings.policy(),
+        clock=clock,
+        bot_username=bot_username,
+        settings=SenderSettings(per_second=settings.send_rate_per_second),
+        menu=features.menu(),
+    )
+
+
+async def run_sender(settings: Settings, token: str) -> None:
+    """`courtyard send`: the sender alone, until cancelled (webhook processes then only write
+    the outbox; exactly one or several senders deliver it)."""
+    engine = create_engine(settings.database_url)
+    sender = build_sender(settings, token, session_factory(engine))
+    try:
+        me = await sender.bot.get_me()
+        sender.context = replace(sender.context, bot_username=settings.bot_username or me.username)
+        log.info("outbox sender for @%s running", sender.context.bot_username)
+        await sender.run()
+    finally:
+        await sender.bot.session.close()
+        await engine.dispose()
+
+
 async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) -> Runtime:
     policy = settings.policy()
     engine = create_engine(settings.database_url)
@@ -122,16 +159,7 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     bot.session.middleware(RetryAfter())
     me = await bot.get_me()
     username = settings.bot_username or me.username
-    # the sender has a Bot of its own: it reschedules on 429 rather than waiting in line
-    sender = OutboxSender(
-        build_bot(token, settings.telegram_api_url),
-        sessions,
-        i18n,
-        policy,
-        clock=clock,
-        bot_username=username,
-        settings=SenderSettings(per_second=settings.send_rate_per_second),
-    )
+    sender = build_sender(settings, token, sessions, clock=clock, bot_username=username)
     storage, isolation, seen = build_storage(settings.redis_url, token)
     dispatcher = build_dispatcher(
         sessions=sessions,

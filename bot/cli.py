@@ -53,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
         g.add_argument("--courtyard", help="one courtyard (default: all)")
     sub.add_parser("courtyards", help="list courtyards with household and member counts")
     sub.add_parser("run", help="run the bot (polling, or webhook with WEBHOOK_URL)")
+    sub.add_parser(
+        "send", help="run the outbox sender alone (beside webhook bot processes, for scale)"
+    )
     demo = sub.add_parser("demo", help="run the bot against the local sandbox with demo data")
     demo.add_argument("--port", type=int, default=None)
     return p
@@ -236,6 +239,21 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
+    token = settings.token()
+    if not token:
+        print(
+            _("BOT_TOKEN is not set: get a token from @BotFather and set BOT_TOKEN."),
+            file=sys.stderr,
+        )
+        return 2
+    from bot.app import run_sender
+
+    await upgrade(settings.database_url)
+    await run_sender(settings, token)
+    return 0
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import run_demo
 
@@ -252,6 +270,7 @@ COMMANDS: dict[str, Command] = {
     "revoke": cmd_role,
     "courtyards": cmd_courtyards,
     "run": cmd_run,
+    "send": cmd_send,
     "demo": cmd_demo,
 }
 

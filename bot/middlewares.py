@@ -78,11 +78,15 @@ class UpdateMiddleware(BaseMiddleware):
             return None
         bot: Bot = data["bot"]
         replies.install(bot)
-        with menu_view.use(self.menu):
-            async with self.store.reads() as session:
-                data["session"] = session
-                data["store"] = self.store
+        session = self.store.reads()
+        data["session"] = session
+        data["store"] = self.store
+        try:
+            with menu_view.use(self.menu):
                 result = await handler(event, data)
+        finally:
+            if session.in_transaction():  # closing an unused session costs a thread hop
+                await session.close()
         await self.store.seen.remember(event.update_id)
         return result
 
@@ -199,7 +203,8 @@ class WriteMiddleware(BaseMiddleware):
             return await handler(event, data)
         store = self.store
         update_id = data["event_update"].update_id
-        await data["session"].close()  # give back the read connection before taking another
+        if data["session"].in_transaction():  # give back the read connection first
+            await data["session"].close()
         collected = replies.Collecting()
         async with write_lock(store.sessions), store.sessions() as session:
             if not await updates.first_time(session, update_id, store.clock()):

@@ -44,6 +44,10 @@ class Menu:
     items: tuple[MenuItem, ...] = ()
     help: Mapping[Role, tuple[LazyProxy, ...]] = field(default_factory=dict)
     commands: tuple[CommandEntry, ...] = ()
+    # built keyboards by (roles held, locale); never changed once built, so shared
+    keyboards: dict[tuple[frozenset[Role], str], ReplyKeyboardMarkup] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(
@@ -102,15 +106,23 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
 
 def menu_for(held: set[Role]) -> ReplyKeyboardMarkup:
     """The menu for someone holding these roles (also for messages rendered at send time)."""
-    labels = current().labels_for(held)
-    # two big buttons a row: easy to hit for elderly fingers
-    rows = [[KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)]
-    return ReplyKeyboardMarkup(
-        keyboard=rows,
-        resize_keyboard=True,
-        is_persistent=True,
-        input_field_placeholder=_("Choose from the menu below"),
-    )
+    menu = current()
+    i18n = I18n.get_current(no_error=True)
+    key = (frozenset(held), i18n.current_locale if i18n else "")
+    keyboard = menu.keyboards.get(key)
+    if keyboard is None:  # the same few menus are shown all day: build each once
+        labels = menu.labels_for(held)
+        # two big buttons a row: easy to hit for elderly fingers
+        rows = [
+            [KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)
+        ]
+        keyboard = menu.keyboards[key] = ReplyKeyboardMarkup(
+            keyboard=rows,
+            resize_keyboard=True,
+            is_persistent=True,
+            input_field_placeholder=_("Choose from the menu below"),
+        )
+    return keyboard
 
 
 class MenuButton(Filter):

@@ -24,7 +24,7 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 async def test_a_conversation_keeps_its_state_in_redis(
     world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    storage, isolation = build_storage(REDIS_URL)
+    storage, isolation, seen = build_storage(REDIS_URL, "123456:TEST")
     redis = storage.redis  # type: ignore[attr-defined]
     await redis.flushdb()
     world.dispatcher = build_dispatcher(
@@ -35,6 +35,7 @@ async def test_a_conversation_keeps_its_state_in_redis(
         after_commit=world.sender.notify,
         storage=storage,
         events_isolation=isolation,
+        seen=seen,
     )
     leader = world.person("李网格长", LEADER_ID, language_code="en")
     try:
@@ -46,6 +47,13 @@ async def test_a_conversation_keeps_its_state_in_redis(
         await leader.sends("赵奶奶")
         await leader.taps("Skip: they are not on Telegram")
         assert "赵奶奶 is now registered" in leader.last_message()
+        # recently handled update ids are shared in Redis (for the other bot processes)
+        assert await redis.keys("courtyard:123456:update:*")
+        help_update = leader.message_update("/help")
+        await world.feed(help_update)
+        answers = len(leader.texts())
+        await world.feed(help_update)  # redelivered: another process would skip it too
+        assert len(leader.texts()) == answers
     finally:
         await redis.flushdb()
         await storage.close()
