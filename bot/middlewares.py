@@ -214,8 +214,6 @@ class WriteMiddleware(BaseMiddleware):
             data["session"] = session
             if arrival is not None:
                 _user, data["actor"] = await people.arrive(session, arrival, store.clock())
-            if data.get("group") is not None:
-                data["group"] = await courtyards.bound_group(session, data["group"].chat_id)
             try:
                 with collected:
                     result = await handler(event, data)

@@ -28,8 +28,10 @@ LINKERS = (Role.GRID_LEADER, Role.ADMIN)
 
 
 async def added(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    group = await courtyards.note_group(session, event.chat.id, event.chat.title or "", active=True)
-    if group.courtyard_id is None:
+    linked = await courtyards.note_group(
+        session, event.chat.id, event.chat.title or "", active=True
+    )
+    if not linked:
         await event.answer(_("Hello! A grid leader can bind this group to a courtyard with /link."))
 
 

@@ -96,11 +96,17 @@ async def by_name(session: AsyncSession, name: str) -> Courtyard:
     return courtyard
 
 
-async def by_invite(session: AsyncSession, code: str) -> Courtyard:
-    courtyard = await session.scalar(select(Courtyard).where(Courtyard.invite_code == code))
-    if courtyard is None:
+async def by_invite(session: AsyncSession, code: str) -> CourtyardInfo:
+    row = (
+        await session.execute(
+            select(Courtyard.id, Courtyard.name, Courtyard.code).where(
+                Courtyard.invite_code == code
+            )
+        )
+    ).first()
+    if row is None:
         raise UnknownInvite()
-    return courtyard
+    return CourtyardInfo(*row)
 
 
 async def renew_invite(session: AsyncSession, courtyard: Courtyard, now: datetime) -> str:
@@ -155,19 +161,35 @@ async def summaries(session: AsyncSession) -> list[CourtyardSummary]:
     return [CourtyardSummary(*row) for row in rows.all()]
 
 
-async def courtyards_for(session: AsyncSession, ids: set[int] | None) -> list[Courtyard]:
+@dataclass(frozen=True)
+class CourtyardInfo:
+    """A courtyard as the rooms outside services see it."""
+
+    id: int
+    name: str
+    code: str
+
+
+async def courtyards_for(session: AsyncSession, ids: set[int] | None) -> list[CourtyardInfo]:
     """Courtyards by id, or all when `ids` is None (a role held everywhere)."""
-    query = select(Courtyard).order_by(Courtyard.id)
+    query = select(Courtyard.id, Courtyard.name, Courtyard.code).order_by(Courtyard.id)
     if ids is not None:
         query = query.where(Courtyard.id.in_(ids))
-    return list(await session.scalars(query))
+    return [CourtyardInfo(*row) for row in (await session.execute(query)).all()]
 
 
 # ---- group chats -------------------------------------------------------------------------
 
 
-async def note_group(session: AsyncSession, chat_id: int, title: str, *, active: bool) -> GroupChat:
-    """Remember a group the bot was added to (or removed from); unbound until /link."""
+async def note_group(session: AsyncSession, chat_id: int, title: str, *, active: bool) -> bool:
+    """Remember a group the bot was added to (or removed from); unbound until /link. Whether
+    it is linked to a courtyard already."""
+    return (await _note_group(session, chat_id, title, active=active)).courtyard_id is not None
+
+
+async def _note_group(
+    session: AsyncSession, chat_id: int, title: str, *, active: bool
+) -> GroupChat:
     group = await session.get(GroupChat, chat_id)
     if group is None:
         group = GroupChat(chat_id=chat_id, title=title, active=active)
@@ -178,11 +200,27 @@ async def note_group(session: AsyncSession, chat_id: int, title: str, *, active:
     return group
 
 
-async def bound_group(session: AsyncSession, chat_id: int) -> GroupChat | None:
-    group = await session.get(GroupChat, chat_id)
-    if group is None or group.courtyard_id is None or not group.active:
+@dataclass(frozen=True)
+class BoundGroup:
+    chat_id: int
+    courtyard_id: int
+    kind: GroupKind
+
+
+async def bound_group(session: AsyncSession, chat_id: int) -> BoundGroup | None:
+    """The courtyard a group chat is linked to, or None for a group nobody has linked."""
+    row = (
+        await session.execute(
+            select(GroupChat.courtyard_id, GroupChat.kind).where(
+                GroupChat.chat_id == chat_id,
+                GroupChat.courtyard_id.is_not(None),
+                GroupChat.active.is_(True),
+            )
+        )
+    ).first()
+    if row is None or row.courtyard_id is None or row.kind is None:
         return None
-    return group
+    return BoundGroup(chat_id, row.courtyard_id, row.kind)
 
 
 async def link_group(
@@ -194,11 +232,11 @@ async def link_group(
     courtyard_id: int,
     kind: GroupKind,
     now: datetime,
-) -> GroupChat:
+) -> BoundGroup:
     require(actor, (Role.GRID_LEADER, Role.ADMIN), courtyard_id)
     if await session.get(Courtyard, courtyard_id) is None:
         raise NotFound()
-    group = await note_group(session, chat_id, title, active=True)
+    group = await _note_group(session, chat_id, title, active=True)
     before = f"{group.courtyard_id}:{group.kind}" if group.courtyard_id else None
     group.courtyard_id = courtyard_id
     group.kind = kind
@@ -216,7 +254,7 @@ async def link_group(
         to_state=f"{courtyard_id}:{kind}",
         data={"chat_id": chat_id},
     )
-    return group
+    return BoundGroup(chat_id, courtyard_id, kind)
 
 
 async def move_group(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:

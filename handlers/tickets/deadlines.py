@@ -10,10 +10,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE
-from models import Courtyard, TicketCategory, Urgency
+from models import TicketCategory, Urgency
 from services import courtyards
 from services.access import Actor, require
 from services.clock import Clock
+from services.courtyards import CourtyardInfo
 from services.errors import N_, InvalidInput
 from services.tickets import deadlines
 from services.tickets.permissions import LEADERS
@@ -29,7 +30,7 @@ def _usage() -> InvalidInput:
     )
 
 
-def _parse(words: list[str], led: list[Courtyard]) -> tuple[Courtyard, list[str]]:
+def _parse(words: list[str], led: list[CourtyardInfo]) -> tuple[CourtyardInfo, list[str]]:
     if len(words) == 5:
         code, *rest = words
         found = [c for c in led if c.code.upper() == code.upper()]
