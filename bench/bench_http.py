@@ -127,10 +127,12 @@ async def courtyard_bot_rate(
         return BotRun(rate, first_answer, idle, rss_mb(child.pid))
 
 
-async def echo_bot_rate(sandbox: Sandbox, people: list[int], rounds: int) -> float:
+async def echo_bot_rate(sandbox: Sandbox, people: list[int], rounds: int) -> tuple[float, float]:
+    """The echo bot's updates/s and its resident memory after the run (MB)."""
     script = str(ROOT / "bench" / "echo_bot.py")
-    async with process(sys.executable, script, ECHO_TOKEN, sandbox.api_url):
-        return await measure(sandbox, people, rounds)
+    async with process(sys.executable, script, ECHO_TOKEN, sandbox.api_url) as child:
+        rate = await measure(sandbox, people, rounds)
+        return rate, rss_mb(child.pid)
 
 
 async def sender_rate(database_url: str, count: int, per_second: float) -> tuple[float, int]:
@@ -235,14 +237,17 @@ async def main() -> int:
                 (name, await courtyard_bot_rate(sandbox, url, people, args.rounds))
                 for name, url in stores
             ]
-            echo_rate = await echo_bot_rate(sandbox, people, args.rounds)
+            echo_rate, echo_rss = await echo_bot_rate(sandbox, people, args.rounds)
         finally:
             await sandbox.stop()
         print(
             "Updates handled end to end over HTTP "
             f"({args.people} residents x {args.rounds} taps, concurrently):"
         )
-        print(f"  echo bot:               {echo_rate:8.1f} updates/s")
+        print(
+            f"  echo bot:               {echo_rate:8.1f} updates/s "
+            f"(RSS {echo_rss:.1f} MB: aiogram and pydantic alone)"
+        )
         for name, run in runs:
             ratio = run.rate / echo_rate
             met = ratio >= 0.5
