@@ -8,8 +8,6 @@ from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdated
 from aiogram.types import (
     CallbackQuery,
     ChatMemberUpdated,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
 )
 from aiogram.utils.i18n import gettext as _
@@ -21,6 +19,7 @@ from services import courtyards
 from services.access import Actor, Role, require
 from services.clock import Clock
 from services.errors import Stale
+from views import groups as groups_view
 from views.callbacks import LinkGroup
 from views.text import h
 
@@ -50,26 +49,8 @@ async def migrated(message: Message, session: AsyncSession) -> None:
 async def link(message: Message, session: AsyncSession, actor: Actor) -> None:
     require(actor, LINKERS)
     led = await courtyards.courtyards_for(session, actor.courtyards_as(LINKERS))
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=_("%(courtyard)s · residents' group") % {"courtyard": c.name},
-                callback_data=LinkGroup(c=c.id, kind=GroupKind.RESIDENTS).pack(),
-            )
-        ]
-        for c in led
-    ] + [
-        [
-            InlineKeyboardButton(
-                text=_("%(courtyard)s · staff group") % {"courtyard": c.name},
-                callback_data=LinkGroup(c=c.id, kind=GroupKind.STAFF).pack(),
-            )
-        ]
-        for c in led
-    ]
     await message.answer(
-        _("Which courtyard is this group for?"),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        _("Which courtyard is this group for?"), reply_markup=groups_view.link_choices(led)
     )
 
 
@@ -115,15 +96,7 @@ async def private_please(message: Message, bot_username: str | None) -> None:
         return
     await message.reply(
         _("Please continue in a private chat with me."),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=_("Open private chat"), url=f"https://t.me/{bot_username}?start=menu"
-                    )
-                ]
-            ]
-        ),
+        reply_markup=groups_view.private_chat(bot_username),
     )
 
 

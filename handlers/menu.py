@@ -8,8 +8,6 @@ from aiogram.methods import SendMessage
 from aiogram.types import (
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
 )
 from aiogram.utils.i18n import I18n
@@ -26,7 +24,7 @@ from views import menu
 from views.callbacks import Language
 from views.commands import bot_commands
 from views.menu import MenuButton, main_menu
-from views.people import HELP, LANGUAGE, MY_HOME
+from views.people import HELP, LANGUAGE, MY_HOME, language_choice
 
 # A handler with a single reply returns it unsent: aiogram sends it after the update's
 # transaction has committed, so SQLite's write lock is not held across the network.
@@ -46,19 +44,7 @@ async def my_home(message: Message, session: AsyncSession, actor: Actor) -> Send
 
 
 async def choose_language(message: Message) -> SendMessage:
-    return message.answer(
-        _("Choose a language / 请选择语言"),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text="中文", callback_data=Language(code="zh_Hans").pack()
-                    ),
-                    InlineKeyboardButton(text="English", callback_data=Language(code="en").pack()),
-                ]
-            ]
-        ),
-    )
+    return message.answer(_("Choose a language / 请选择语言"), reply_markup=language_choice())
 
 
 async def on_language(

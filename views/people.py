@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import lazy_gettext as __
 
 from services.access import Role
+from views.callbacks import Language
 from views.menu import CommandEntry, MenuItem
 
 MY_HOME = __("🏠 My home")
@@ -45,3 +47,15 @@ COMMANDS = (
     CommandEntry("register", __("Register a neighbour"), LEADERS),
     CommandEntry("link", __("Bind this group to a courtyard"), LEADERS, group=True),
 )
+
+
+def language_choice() -> InlineKeyboardMarkup:
+    # each language named in itself, so anyone can find theirs
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="中文", callback_data=Language(code="zh_Hans").pack()),
+                InlineKeyboardButton(text="English", callback_data=Language(code="en").pack()),
+            ]
+        ]
+    )
