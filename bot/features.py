@@ -40,6 +40,8 @@ class Feature:
     jobs: Sequence[JobSpec] = ()
 
 
+BASICS = Feature(name="basics", routers=handlers.people.basics)
+
 PEOPLE = Feature(
     name="people",
     routers=handlers.people.routers,
@@ -61,7 +63,7 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (TICKETS, PEOPLE)
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

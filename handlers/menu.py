@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.methods import SendMessage
 from aiogram.types import (
     BotCommandScopeChat,
@@ -68,10 +68,14 @@ async def on_language(
     )
 
 
-def build() -> Router:
-    """This feature's router; a new one per dispatcher."""
-    router = Router(name="menu")
+def build(*, outside_steps: bool = False) -> Router:
+    """This feature's router; a new one per dispatcher. `outside_steps`: only for someone in
+    no step of a flow (no conversation state)."""
+    router = Router(name="menu-fast-lane" if outside_steps else "menu")
     router.message.filter(PRIVATE)
+    if outside_steps:
+        router.message.filter(StateFilter(None))
+        router.callback_query.filter(StateFilter(None))
     router.message(Command("help"), flags=READS_ONLY)(show_help)
     router.message(MenuButton(HELP), flags=READS_ONLY)(show_help)
     router.message(Command("menu"), flags=READS_ONLY)(show_menu)
