@@ -110,7 +110,6 @@ async def test_nothing_matches_kindly_and_the_picker_again(
 
 async def forge(world: World, person: Any, data: str) -> None:
     from aiogram.types import Chat, Message
-
     from harness import bot_user
 
     message = Message(message_id=1, date=0, chat=Chat(id=person.id, type="private"),

@@ -17,7 +17,6 @@ from models import (
     Event,
     GroupChat,
     GroupKind,
-    Household,
     Membership,
     MembershipStatus,
     OutboxMessage,

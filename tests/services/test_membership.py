@@ -17,8 +17,8 @@ from models import Courtyard, Event, Membership, MembershipStatus, OutboxMessage
 from services import homes, membership, people, phones, roles
 from services.access import Role
 from services.clock import FixedClock
-from services.errors import InvalidInput, NotAllowed, NotFound
 from services.courtyards import UnknownInvite
+from services.errors import InvalidInput, NotAllowed, NotFound
 from services.membership import AlreadyDecided, AlreadyMember, AlreadyRequested
 from services.policy import Policy
 
