@@ -22,6 +22,6 @@ def routers() -> list[Router]:
 def basics() -> list[Router]:
     """The fast lane: the menu's buttons and commands for someone in no step of any flow, seen
     first (most private updates are these; the same handlers also stand after the flows)."""
-    from handlers import menu
+    from handlers import menu, start
 
-    return [menu.build(outside_steps=True)]
+    return [start.build_waiting(), menu.build(outside_steps=True)]

@@ -37,6 +37,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # mainland mobile or landline, normalized (services.phones); for neighbours registered
+    # by a grid leader, so a later Telegram join can be recognised
+    phone: Mapped[str | None] = mapped_column(String(20))
     username: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(10))
     language_code: Mapped[str | None] = mapped_column(String(16))

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Courtyard, Household, Membership, MembershipStatus, Relation, User
-from services import events, outbox, people, roles
+from services import events, outbox, people, phones, roles
 from services.access import Actor, Role, require
+from services.courtyards import UnknownInvite
 from services.errors import N_, DomainError, InvalidInput, NotFound
 from services.policy import Policy
 
@@ -72,6 +73,67 @@ async def household(session: AsyncSession, household_id: int) -> Household:
     return found
 
 
+async def check_invite(session: AsyncSession, courtyard_id: int, invite: str) -> None:
+    """The proof a joiner carries at every step: the courtyard's current invite code."""
+    code = await session.scalar(select(Courtyard.invite_code).where(Courtyard.id == courtyard_id))
+    if not invite or code != invite:
+        raise UnknownInvite()
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    relation: Relation
+
+
+async def members(session: AsyncSession, household_id: int) -> list[Member]:
+    """Who is approved for a household now, in the order they came."""
+    rows = await session.execute(
+        select(User.name, Membership.relation)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.household_id == household_id,
+            Membership.status == MembershipStatus.APPROVED,
+        )
+        .order_by(Membership.id)
+    )
+    return [Member(name, relation) for name, relation in rows.all()]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
+async def registered_match(
+    session: AsyncSession, household_id: int, name: str, phone: str | None
+) -> User | None:
+    """A neighbour a grid leader registered for this household without Telegram, whom this
+    name or phone matches: a Telegram join by them links up with that record."""
+    offline = await session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.household_id == household_id,
+            Membership.status == MembershipStatus.APPROVED,
+            User.telegram_id.is_(None),
+        )
+        .order_by(Membership.id)
+    )
+    for person in offline:
+        if _same_name(person.name, name) or (phone and person.phone == phone):
+            return person
+    return None
+
+
+async def leader_names(session: AsyncSession, courtyard_id: int) -> list[str]:
+    ids = await deciders(session, courtyard_id)
+    if not ids:
+        return []
+    rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    names: dict[int, str] = {uid: name for uid, name in rows.all()}
+    return [names[i] for i in ids if i in names]
+
+
 async def deciders(session: AsyncSession, courtyard_id: int) -> list[int]:
     """Who answers join requests of a courtyard: its grid leaders, or, while nobody leads it
     yet, the service center."""
@@ -95,8 +157,11 @@ async def request(
     relation: Relation,
     now: datetime,
     policy: Policy,
+    *,
+    invite: str,
 ) -> JoinRequest:
     home = await household(session, household_id)
+    await check_invite(session, home.courtyard_id, invite)
     courtyard = await session.get(Courtyard, home.courtyard_id)
     assert courtyard is not None
     mine = await session.scalars(
@@ -131,15 +196,7 @@ async def request(
         to_state=MembershipStatus.PENDING.value,
     )
     leaders = await deciders(session, courtyard.id)
-    payload = {
-        "membership_id": membership.id,
-        "courtyard": courtyard.name,
-        "household": home.label(),
-        "area_centi_m2": home.area_centi_m2,
-        "owner_name": home.owner_name,
-        "relation": relation.value,
-        "name": actor.name,
-    }
+    payload = await card(session, membership.id)
     for leader in leaders:
         await outbox.enqueue(
             session,
@@ -153,6 +210,32 @@ async def request(
     return JoinRequest(membership.id, courtyard.name, home.label(), relation, len(leaders))
 
 
+async def card(session: AsyncSession, membership_id: int) -> dict[str, object]:
+    """What a grid leader sees to decide a request (also the outbox payload that brings it):
+    who asks, for which room, who already lives there, and a registered neighbour the asker
+    looks like."""
+    membership = await session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound()
+    home = await household(session, membership.household_id)
+    courtyard = await session.get(Courtyard, home.courtyard_id)
+    person = await session.get(User, membership.user_id)
+    assert courtyard is not None and person is not None
+    match = await registered_match(session, home.id, person.name, person.phone)
+    return {
+        "membership_id": membership.id,
+        "courtyard": courtyard.name,
+        "household": home.label(),
+        "area_centi_m2": home.area_centi_m2,
+        "owner_name": home.owner_name,
+        "relation": membership.relation.value,
+        "name": person.name,
+        "requested_at": membership.requested_at.isoformat(),
+        "members": [[m.name, m.relation.value] for m in await members(session, home.id)],
+        "recognised": match.name if match is not None else None,
+    }
+
+
 @dataclass(frozen=True)
 class Decision:
     membership_id: int
@@ -162,9 +245,29 @@ class Decision:
     courtyard_name: str
 
 
+async def may_decide(session: AsyncSession, actor: Actor, membership_id: int) -> None:
+    """The actor leads the courtyard of this request, and it still waits."""
+    membership = await session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound()
+    home = await household(session, membership.household_id)
+    require(actor, LEADER_ROLES, home.courtyard_id)
+    if membership.status is not MembershipStatus.PENDING:
+        raise AlreadyDecided(status=membership.status.value)
+
+
 async def decide(
-    session: AsyncSession, actor: Actor, membership_id: int, approve: bool, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    membership_id: int,
+    approve: bool,
+    now: datetime,
+    *,
+    reason: str | None = None,
 ) -> Decision:
+    """Approve, or reject with a `reason` (one of REJECT_REASONS, or the leader's words).
+    Approving someone who matches a neighbour registered without Telegram links the two:
+    one person, not a second one."""
     membership = await session.get(Membership, membership_id)
     if membership is None:
         raise NotFound()
@@ -175,6 +278,15 @@ async def decide(
     courtyard = await session.get(Courtyard, home.courtyard_id)
     person = await session.get(User, membership.user_id)
     assert courtyard is not None and person is not None
+    if not approve:
+        reason = (reason or "").strip()
+        if not reason or len(reason) > 200:
+            raise InvalidInput(N_("Please give a reason of 1 to 200 characters."))
+    linked = None
+    if approve:
+        linked = await registered_match(session, home.id, person.name, person.phone)
+        if linked is not None:
+            await _link(session, linked, person, home.id)
     before = membership.status
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_by = actor.user_id
@@ -189,22 +301,43 @@ async def decide(
         courtyard_id=courtyard.id,
         from_state=before.value,
         to_state=membership.status.value,
+        data={"reason": reason} if reason else ({"linked": linked.id} if linked else {}),
     )
     kind = "membership.approved" if approve else "membership.rejected"
+    payload: dict[str, object] = {
+        "courtyard": courtyard.name,
+        "household": home.label(),
+        "leader": actor.name,
+        "roles": await roles_of(session, person),
+    }
+    if reason:
+        payload["reason"] = reason
     await outbox.enqueue(
         session,
         kind=kind,
-        payload={
-            "courtyard": courtyard.name,
-            "household": home.label(),
-            "leader": actor.name,
-            "roles": await roles_of(session, person),
-        },
+        payload=payload,
         dedupe_key=f"{kind}:{membership.id}",
         now=now,
         user_id=person.id,
     )
     return Decision(membership.id, approve, person.name, home.label(), courtyard.name)
+
+
+async def _link(session: AsyncSession, registered: User, person: User, household_id: int) -> None:
+    """The registered neighbour is this Telegram user: their other homes come along, their
+    phone is kept, and the record without Telegram goes (its place here is the request)."""
+    for other in await session.scalars(
+        select(Membership).where(Membership.user_id == registered.id)
+    ):
+        if other.household_id == household_id:
+            await session.delete(other)
+        else:
+            other.user_id = person.id
+    if person.phone is None:
+        person.phone = registered.phone
+    await session.flush()
+    await session.delete(registered)
+    await session.flush()
 
 
 async def roles_of(session: AsyncSession, person: User) -> list[str]:
@@ -258,20 +391,22 @@ async def register(
     household_id: int,
     name: str,
     relation: Relation,
-    telegram_id: int | None,
     now: datetime,
+    phone: str | None = None,
+    telegram_id: int | None = None,
 ) -> Membership:
-    """A grid leader registers a neighbour directly: approved at once, decided by the leader."""
+    """A grid leader registers a neighbour directly: approved at once, decided by the leader.
+    `telegram_id` is for the demo's people; in the chat a neighbour on Telegram links up later
+    by joining (see `registered_match`)."""
     home = await household(session, household_id)
     require(actor, LEADER_ROLES, home.courtyard_id)
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise InvalidInput(N_("Please give a name of 1 to 100 characters."))
+    name = valid_name(name)
+    phone = phones.normalize(phone) if phone else None
     person: User | None = None
     if telegram_id is not None:
         person = await session.scalar(select(User).where(User.telegram_id == telegram_id))
     if person is None:
-        person = User(telegram_id=telegram_id, name=name, created_at=now)
+        person = User(telegram_id=telegram_id, name=name, phone=phone, created_at=now)
         session.add(person)
         await session.flush()
     existing = await session.scalar(
@@ -320,6 +455,37 @@ async def register(
         user_id=person.id,
     )
     return membership
+
+
+def valid_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or name.startswith("/"):
+        raise InvalidInput(N_("Please give a name of 1 to 100 characters."))
+    return name
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request of one's own that waits: for which room, since when, with whom."""
+
+    courtyard_name: str
+    household_label: str
+    requested_at: datetime
+    leaders: list[str]
+
+
+async def waiting(session: AsyncSession, actor: Actor) -> list[Waiting]:
+    rows = await session.execute(
+        select(Membership.requested_at, Household, Courtyard.name)
+        .join(Household, Household.id == Membership.household_id)
+        .join(Courtyard, Courtyard.id == Household.courtyard_id)
+        .where(Membership.user_id == actor.user_id, Membership.status == MembershipStatus.PENDING)
+        .order_by(Membership.requested_at)
+    )
+    return [
+        Waiting(name, home.label(), at, await leader_names(session, home.courtyard_id))
+        for at, home, name in rows.all()
+    ]
 
 
 async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -> int:

@@ -1,90 +1,114 @@
-"""Choosing building, unit and room with inline buttons, paged when the list is long."""
+"""The household picker's look: building → unit → room buttons, paged when the list is long,
+and the rooms a typed address matched. Every button carries the purpose it serves and the
+proof it was opened with (see handlers.picker)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
-from views.callbacks import PickBuilding, PickPage, PickRelation, PickRoom, PickUnit
+from services.addresses import Place
 from views.text import RELATION_NAMES, h
 
 PER_PAGE = 12
 COLUMNS = 3
+# ids and indexes beyond the store's integers are forged: such data matches no button
+Id = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class Pick(CallbackData, prefix="hp"):
+    """One picker button. At most 2+1+10+1+3+3+10+10 characters and separators: ≤ 64 bytes."""
+
+    p: str  # the purpose's code
+    c: Id  # courtyard id
+    s: str  # step shown: "b" buildings, "u" units of b, "r" rooms of b/u, "h" household n
+    b: Id = 0  # index into the sorted buildings
+    u: Id = 0  # index into the sorted units of that building
+    n: Id = 0  # page, or the household id at step "h"
+    k: str = ""  # proof the picker was opened with (a join's invite code)
+
+
+class PickRelation(CallbackData, prefix="pl"):
+    p: str
+    h: Id  # household id
+    rel: str
+    k: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Which picker a message belongs to: purpose, courtyard, proof, and its question."""
+
+    purpose: str
+    courtyard_id: int
+    key: str
+    question: str  # the building step's question, e.g. "Which building do you live in?"
+
+    def data(self, step: str, b: int = 0, u: int = 0, n: int = 0) -> str:
+        return Pick(p=self.purpose, c=self.courtyard_id, s=step, b=b, u=u, n=n, k=self.key).pack()
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
 
 
 def _paged(
-    buttons: list[InlineKeyboardButton],
-    page: int,
-    page_cb: PickPage,
-    back: CallbackData | None = None,
+    buttons: list[InlineKeyboardButton], page: int, page_data: list[str], back: str | None = None
 ) -> InlineKeyboardMarkup:
+    """`page_data[i]` is the data of the button that shows page i."""
     pages = max(1, -(-len(buttons) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = buttons[page * PER_PAGE : (page + 1) * PER_PAGE]
     rows = [shown[i : i + COLUMNS] for i in range(0, len(shown), COLUMNS)]
     nav: list[InlineKeyboardButton] = []
     if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text=_("◀ Previous"),
-                callback_data=page_cb.model_copy(update={"p": page - 1}).pack(),
-            )
-        )
+        nav.append(_button(_("◀ Previous"), page_data[page - 1]))
     if pages > 1:
-        nav.append(
-            InlineKeyboardButton(
-                text=f"{page + 1}/{pages}",
-                callback_data=page_cb.model_copy(update={"p": page}).pack(),
-            )
-        )
+        nav.append(_button(f"{page + 1}/{pages}", page_data[page]))
     if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                text=_("Next ▶"), callback_data=page_cb.model_copy(update={"p": page + 1}).pack()
-            )
-        )
+        nav.append(_button(_("Next ▶"), page_data[page + 1]))
     if nav:
         rows.append(nav)
     if back is not None:
-        rows.append([InlineKeyboardButton(text=_("↩ Back"), callback_data=back.pack())])
+        rows.append([_button(_("↩ Back"), back)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def _pages(count: int) -> int:
+    return max(1, -(-count // PER_PAGE))
+
+
+def _hint() -> str:
+    return _("You can also type it, e.g. 3号楼 or 502.")
+
+
 def buildings(
-    mode: str, courtyard_id: int, names: Sequence[str], page: int = 0
+    frame: Frame, names: Sequence[str], page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [
-        InlineKeyboardButton(
-            text=name, callback_data=PickBuilding(mode=mode, c=courtyard_id, b=i).pack()
-        )
-        for i, name in enumerate(names)
-    ]
-    cb = PickPage(mode=mode, c=courtyard_id, level="b", b=0, u=0, p=page)
-    return _("Which building do you live in?"), _paged(buttons, page, cb)
+    buttons = [_button(name, frame.data("u", b=i)) for i, name in enumerate(names)]
+    pages = [frame.data("b", n=p) for p in range(_pages(len(buttons)))]
+    return f"{h(frame.question)}\n{_hint()}", _paged(buttons, page, pages)
 
 
 def units(
-    mode: str, courtyard_id: int, b: int, building: str, names: Sequence[str], page: int = 0
+    frame: Frame, b: int, building: str, names: Sequence[str], page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
-        InlineKeyboardButton(
-            text=name or _("(no unit)"),
-            callback_data=PickUnit(mode=mode, c=courtyard_id, b=b, u=i).pack(),
-        )
-        for i, name in enumerate(names)
+        _button(name or _("(no unit)"), frame.data("r", b=b, u=i)) for i, name in enumerate(names)
     ]
-    cb = PickPage(mode=mode, c=courtyard_id, level="u", b=b, u=0, p=page)
-    back = PickPage(mode=mode, c=courtyard_id, level="b", b=0, u=0, p=0)
+    pages = [frame.data("u", b=b, n=p) for p in range(_pages(len(buttons)))]
     text = _("Building %(building)s. Which unit?") % {"building": h(building)}
-    return text, _paged(buttons, page, cb, back)
+    return text, _paged(buttons, page, pages, back=frame.data("b"))
 
 
 def rooms(
-    mode: str,
-    courtyard_id: int,
+    frame: Frame,
     b: int,
     u: int,
     label: str,
@@ -95,28 +119,43 @@ def rooms(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """`only_unit`: the building has one unit (or none), so Back skips the unit question that
     was never asked and goes to the buildings."""
-    buttons = [
-        InlineKeyboardButton(text=room, callback_data=PickRoom(mode=mode, h=hid).pack())
-        for hid, room in households
-    ]
-    cb = PickPage(mode=mode, c=courtyard_id, level="r", b=b, u=u, p=page)
-    back = PickPage(mode=mode, c=courtyard_id, level="b" if only_unit else "u", b=b, u=0, p=0)
+    buttons = [_button(room, frame.data("h", n=hid)) for hid, room in households]
+    pages = [frame.data("r", b=b, u=u, n=p) for p in range(_pages(len(buttons)))]
+    back = frame.data("b") if only_unit else frame.data("u", b=b)
     text = _("%(place)s. Which room?") % {"place": h(label)}
-    return text, _paged(buttons, page, cb, back)
+    return text, _paged(buttons, page, pages, back=back)
 
 
-def relations(mode: str, household_id: int, label: str) -> tuple[str, InlineKeyboardMarkup]:
+def matches(frame: Frame, typed: str, found: Sequence[Place]) -> tuple[str, InlineKeyboardMarkup]:
+    """Several rooms fit what was typed: those, by their full address."""
+    rows = [[_button(p.label(), frame.data("h", n=p.household_id))] for p in found[:PER_PAGE]]
+    rows.append([_button(_("↩ Back"), frame.data("b"))])
+    text = _("These rooms match “%(typed)s”. Which one is it?") % {"typed": h(typed)}
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def some_buildings(
+    frame: Frame, typed: str, indexed: Sequence[tuple[int, str]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Several buildings fit what was typed: those."""
+    rows = [[_button(name, frame.data("u", b=i))] for i, name in indexed]
+    rows.append([_button(_("↩ Back"), frame.data("b"))])
+    text = _("These buildings match “%(typed)s”. Which one is it?") % {"typed": h(typed)}
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def not_found(typed: str) -> str:
+    return _(
+        "Sorry, I could not find “%(typed)s” here. Please tap one of the buttons below, "
+        "or type the number again (e.g. 3号楼 or 502)."
+    ) % {"typed": h(typed)}
+
+
+def relations(
+    purpose: str, household_id: int, question: str, key: str = ""
+) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
-        [
-            InlineKeyboardButton(
-                text=str(name),
-                callback_data=PickRelation(mode=mode, h=household_id, rel=value).pack(),
-            )
-        ]
+        [_button(str(name), PickRelation(p=purpose, h=household_id, rel=value, k=key).pack())]
         for value, name in RELATION_NAMES.items()
     ]
-    if mode == "j":
-        text = _("Room %(room)s. Are you the owner, a tenant, or family?") % {"room": h(label)}
-    else:
-        text = _("Room %(room)s. How is the neighbour related to it?") % {"room": h(label)}
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return question, InlineKeyboardMarkup(inline_keyboard=rows)

@@ -1,6 +1,6 @@
 """Customer service and grid leaders file a repair for a household that phoned or came by:
-courtyard, building, unit and room by buttons (the join pickers, mode "t"), how they were
-told, then the same steps as a resident's report."""
+courtyard, then the household picker (purpose FILE_FOR_HOUSEHOLD), how they were told, then
+the same steps as a resident's report."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import join
+from handlers import picker
 from handlers.filters import PRIVATE
 from handlers.tickets.common import message_of
 from handlers.tickets.report import start_for
@@ -20,26 +21,28 @@ from services.access import Actor, require
 from services.errors import Stale
 from services.tickets.permissions import FILERS
 from services.tickets.reporting import CHANNELS_ON_BEHALF
-from views import pickers
-from views.callbacks import PickBuilding, PickCourtyard, PickPage, PickRoom, PickUnit
+from views.callbacks import PickCourtyard
 from views.menu import MenuButton
 from views.tickets import report as view
 from views.tickets.callbacks import OnBehalfChannel
 from views.tickets.menu import FILE_FOR
 
-MODE = "t"
+
+async def _files(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
+    require(actor, FILERS, courtyard_id)
 
 
-async def _buildings(
-    message: Message, session: AsyncSession, courtyard_id: int, *, edit: bool, page: int = 0
-) -> None:
-    names = await membership.buildings(session, courtyard_id)
-    _text, keyboard = pickers.buildings(MODE, courtyard_id, names, page)
-    text = _("📞 Filing a repair for a household. Which building?")
-    if edit:
-        await message.edit_text(text, reply_markup=keyboard)
-    else:
-        await message.answer(text, reply_markup=keyboard)
+async def on_picked(picked: picker.Picked, household_id: int) -> None:
+    home = await membership.household(picked.session, household_id)
+    await picked.screen.show(*view.on_behalf_channel(home.id, home.label()))
+
+
+FILE_FOR_HOUSEHOLD = picker.Purpose(
+    code="t",
+    allowed=_files,
+    on_picked=on_picked,
+    question=__("📞 Filing a repair for a household. Which building?"),
+)
 
 
 async def begin(message: Message, session: AsyncSession, actor: Actor, state: FSMContext) -> None:
@@ -47,7 +50,7 @@ async def begin(message: Message, session: AsyncSession, actor: Actor, state: FS
     await state.clear()
     yards = await courtyards.courtyards_for(session, actor.courtyards_as(FILERS))
     if len(yards) == 1:
-        await _buildings(message, session, yards[0].id, edit=False)
+        await picker.start(message, state, session, actor, FILE_FOR_HOUSEHOLD, yards[0].id)
         return
     rows = [
         [InlineKeyboardButton(text=c.name, callback_data=PickCourtyard(mode="tf", c=c.id).pack())]
@@ -60,54 +63,15 @@ async def begin(message: Message, session: AsyncSession, actor: Actor, state: FS
 
 
 async def on_courtyard(
-    query: CallbackQuery, callback_data: PickCourtyard, session: AsyncSession, actor: Actor
+    query: CallbackQuery,
+    callback_data: PickCourtyard,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
 ) -> None:
-    require(actor, FILERS, callback_data.c)
-    await _buildings(message_of(query), session, callback_data.c, edit=True)
-    await query.answer()
-
-
-async def on_building(
-    query: CallbackQuery, callback_data: PickBuilding, session: AsyncSession, actor: Actor
-) -> None:
-    require(actor, FILERS, callback_data.c)
-    await join.show_units(message_of(query), session, MODE, callback_data.c, callback_data.b)
-    await query.answer()
-
-
-async def on_unit(
-    query: CallbackQuery, callback_data: PickUnit, session: AsyncSession, actor: Actor
-) -> None:
-    cb = callback_data
-    require(actor, FILERS, cb.c)
-    await join.show_rooms(message_of(query), session, MODE, cb.c, cb.b, cb.u)
-    await query.answer()
-
-
-async def on_page(
-    query: CallbackQuery, callback_data: PickPage, session: AsyncSession, actor: Actor
-) -> None:
-    cb = callback_data
-    require(actor, FILERS, cb.c)
-    message = message_of(query)
-    if cb.level == "b":
-        await _buildings(message, session, cb.c, edit=True, page=cb.p)
-    elif cb.level == "u":
-        await join.show_units(message, session, MODE, cb.c, cb.b, cb.p)
-    elif cb.level == "r":
-        await join.show_rooms(message, session, MODE, cb.c, cb.b, cb.u, cb.p)
-    else:
-        raise Stale()
-    await query.answer()
-
-
-async def on_room(
-    query: CallbackQuery, callback_data: PickRoom, session: AsyncSession, actor: Actor
-) -> None:
-    home = await membership.household(session, callback_data.h)
-    require(actor, FILERS, home.courtyard_id)
-    text, keyboard = view.on_behalf_channel(home.id, home.label())
-    await message_of(query).edit_text(text, reply_markup=keyboard)
+    await picker.start(
+        message_of(query), state, session, actor, FILE_FOR_HOUSEHOLD, callback_data.c, edit=True
+    )
     await query.answer()
 
 
@@ -127,14 +91,11 @@ async def on_channel(
 
 
 def build() -> Router:
-    """Must come before handlers.join, whose pickers refuse modes they do not know."""
+    """This feature's router; a new one per dispatcher."""
     router = Router(name="tickets-on-behalf")
+    router.include_router(picker.router(FILE_FOR_HOUSEHOLD))
     router.message(Command("file"), PRIVATE)(begin)
     router.message(MenuButton(FILE_FOR), PRIVATE)(begin)
     router.callback_query(PickCourtyard.filter(F.mode == "tf"))(on_courtyard)
-    router.callback_query(PickBuilding.filter(F.mode == MODE))(on_building)
-    router.callback_query(PickUnit.filter(F.mode == MODE))(on_unit)
-    router.callback_query(PickPage.filter(F.mode == MODE))(on_page)
-    router.callback_query(PickRoom.filter(F.mode == MODE))(on_room)
     router.callback_query(OnBehalfChannel.filter())(on_channel)
     return router

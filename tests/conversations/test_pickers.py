@@ -66,7 +66,7 @@ async def test_back_from_the_rooms_of_a_building_without_units(
 
     await person.taps("↩ Back")
 
-    assert person.last_message() == "Which building do you live in?"
+    assert person.last_message().startswith("Which building do you live in?")
     assert person.buttons() == ["1号楼", "2号楼", "6号楼"]
 
 
@@ -80,7 +80,7 @@ async def test_back_from_rooms_to_units_and_buildings(
     await person.taps("↩ Back")
     assert person.last_message() == "Building 2号楼. Which unit?"
     await person.taps("↩ Back")
-    assert person.last_message() == "Which building do you live in?"
+    assert person.last_message().startswith("Which building do you live in?")
 
 
 async def test_a_double_tap_on_a_room_is_harmless(world: World, courtyard: dict[str, Any]) -> None:
@@ -137,11 +137,11 @@ async def test_a_command_while_registering_is_a_command(
 
     leader = await start_registering(world)
     await leader.sends("刘奶奶")
-    assert leader.last_message().startswith("If 刘奶奶 uses Telegram")
+    assert leader.last_message().startswith("刘奶奶's phone number")
     await leader.sends("/start")  # begins afresh
     assert leader.last_message().startswith("Hello, 李网格长!")
-    await leader.sends("9100")
+    await leader.sends("13812345678")
     assert leader.last_message().startswith("Sorry, I did not understand that.")
-    await leader.taps("Skip: they are not on Telegram")
+    await leader.taps("Skip: no phone")
     assert leader.alerts()[-1] == "This button has expired. Please start again from the menu."
     assert await registered_people(sessions) == 0

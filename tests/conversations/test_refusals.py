@@ -13,18 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
 
 from models import Base, Household, Membership, MembershipStatus, Relation, User
-from views.callbacks import (
-    Decide,
-    Language,
-    LinkGroup,
-    PickBuilding,
-    PickCourtyard,
-    PickPage,
-    PickRelation,
-    PickRoom,
-    PickUnit,
-    SkipTelegramId,
-)
+from views.callbacks import Decide, Language, LinkGroup, PickCourtyard
+from views.membership import RegisterStep
+from views.pickers import Pick, PickRelation
 
 ONLY_LEADERS = "Sorry, only grid leaders or the service center can do this."
 EXPIRED = "This button has expired. Please start again from the menu."
@@ -178,24 +169,28 @@ FORGED: list[tuple[str, Callable[[dict[str, Any]], str], str]] = [
     ("garbage with a known prefix", lambda ids: "md:abc:maybe", EXPIRED),
     ("decide a request that does not exist", lambda ids: Decide(m=424242, ok=True).pack(),
      NOT_FOUND),
-    ("building out of range", lambda ids: PickBuilding(mode="j", c=ids["c"], b=99).pack(),
+    ("building out of range", lambda ids: Pick(p="j", c=ids["c"], s="u", b=99, k=ids["k"]).pack(),
      EXPIRED),
-    ("negative building", lambda ids: PickBuilding(mode="j", c=ids["c"], b=-1).pack(), EXPIRED),
-    ("unit out of range", lambda ids: PickUnit(mode="j", c=ids["c"], b=0, u=7).pack(), EXPIRED),
-    ("unknown picker mode", lambda ids: PickBuilding(mode="x", c=ids["c"], b=0).pack(), EXPIRED),
-    ("unknown page level", lambda ids: PickPage(mode="j", c=ids["c"], level="z", b=0, u=0,
-                                                p=0).pack(), EXPIRED),
-    ("room that does not exist", lambda ids: PickRoom(mode="j", h=999_999).pack(), NOT_FOUND),
-    ("unknown relation", lambda ids: PickRelation(mode="j", h=ids["h"], rel="landlord").pack(),
+    ("negative building", lambda ids: f"hp:j:{ids['c']}:u:-1:0:0:{ids['k']}", EXPIRED),
+    ("huge courtyard id", lambda ids: "hp:j:99999999999999999999:b:0:0:0:x", EXPIRED),
+    ("unit out of range", lambda ids: Pick(p="j", c=ids["c"], s="r", b=0, u=7, k=ids["k"]).pack(),
      EXPIRED),
-    ("register-mode building picker", lambda ids: PickBuilding(mode="r", c=ids["c"], b=0).pack(),
+    ("unknown picker purpose", lambda ids: Pick(p="x", c=ids["c"], s="b").pack(), EXPIRED),
+    ("unknown picker step", lambda ids: Pick(p="j", c=ids["c"], s="z", k=ids["k"]).pack(),
+     EXPIRED),
+    ("room that does not exist", lambda ids: Pick(p="j", c=ids["c"], s="h", n=999_999,
+                                                  k=ids["k"]).pack(), NOT_FOUND),
+    ("unknown relation", lambda ids: PickRelation(p="j", h=ids["h"], rel="landlord",
+                                                  k=ids["k"]).pack(), EXPIRED),
+    ("register-mode building picker", lambda ids: Pick(p="r", c=ids["c"], s="b").pack(),
      ONLY_LEADERS),
-    ("register-mode room", lambda ids: PickRoom(mode="r", h=ids["h"]).pack(), ONLY_LEADERS),
-    ("register-mode relation", lambda ids: PickRelation(mode="r", h=ids["h"], rel="owner").pack(),
+    ("register-mode room", lambda ids: Pick(p="r", c=ids["c"], s="h", n=ids["h"]).pack(),
+     ONLY_LEADERS),
+    ("register-mode relation", lambda ids: PickRelation(p="r", h=ids["h"], rel="owner").pack(),
      ONLY_LEADERS),
     ("register-mode courtyard", lambda ids: PickCourtyard(mode="r", c=ids["c"]).pack(),
      ONLY_LEADERS),
-    ("skip without registering", lambda ids: SkipTelegramId().pack(), EXPIRED),
+    ("save without registering", lambda ids: RegisterStep(do="save").pack(), EXPIRED),
     ("link outside a group", lambda ids: LinkGroup(c=ids["c"], kind="residents").pack(), EXPIRED),
     ("unknown language", lambda ids: Language(code="tlh").pack(),
      "This language is not available."),
@@ -217,7 +212,9 @@ async def test_forged_and_stale_buttons_answer_and_change_nothing(
     before = await store_state(sessions)
     sent_before = len(resident.texts())
 
-    await tap_forged(resident, data({"c": courtyard["id"], "h": household}))
+    await tap_forged(
+        resident, data({"c": courtyard["id"], "h": household, "k": courtyard["invite"]})
+    )
 
     assert last_alert(resident) == alert
     assert await store_state(sessions) == before

@@ -17,7 +17,6 @@ from models import (
     Event,
     GroupChat,
     GroupKind,
-    Household,
     Membership,
     MembershipStatus,
     OutboxMessage,
@@ -283,106 +282,6 @@ async def test_a_group_the_bot_left_is_ignored(
 
 
 # ---- a grid leader registers a neighbour -----------------------------------------------------
-
-
-async def register(world: World, name: str) -> Any:
-    leader = world.person("李网格长", LEADER_ID, language_code="en")
-    await leader.sends("/register")
-    assert leader.last_message() == "Which building do you live in?"
-    await leader.taps("1号楼")
-    await leader.taps("2单元")
-    await leader.taps("301")
-    assert "How is the neighbour related to it?" in leader.last_message()
-    await leader.taps("Owner")
-    assert "Please send the neighbour's name." in leader.last_message()
-    await leader.sends(name)
-    assert leader.last_message().startswith(f"If {name} uses Telegram")
-    return leader
-
-
-async def registered(
-    sessions: async_sessionmaker[AsyncSession], name: str
-) -> tuple[User, Membership]:
-    async with sessions() as session:
-        user = await session.scalar(select(User).where(User.name == name))
-        assert user is not None
-        membership = await session.scalar(select(Membership).where(Membership.user_id == user.id))
-        assert membership is not None
-        return user, membership
-
-
-async def test_registering_a_neighbour_without_telegram(
-    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
-) -> None:
-    leader = await register(world, "刘奶奶")
-    await leader.taps("Skip: they are not on Telegram")
-
-    assert leader.last_message() == (
-        "✅ 刘奶奶 is now registered for room 1号楼-2单元-301. You can act for this household."
-    )
-    user, membership = await registered(sessions, "刘奶奶")
-    assert user.telegram_id is None
-    assert membership.status is MembershipStatus.APPROVED
-    assert membership.decided_by == courtyard["leader_user_id"]
-    assert membership.channel == "grid_leader"
-    async with sessions() as session:
-        home = await session.get(Household, membership.household_id)
-    assert home is not None and home.label() == "1号楼-2单元-301"
-    assert await count(sessions, OutboxMessage) == 0
-
-    # the Skip button again, now that registering is over: expired
-    await leader.taps("Skip: they are not on Telegram")
-    assert leader.alerts()[-1] == "This button has expired. Please start again from the menu."
-    assert await count(sessions, Membership) == 1
-
-
-async def test_registering_a_neighbour_with_telegram_tells_them(
-    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
-) -> None:
-    neighbour = world.person("Liu", 9100, language_code="en")
-    await neighbour.sends("/start")
-    leader = await register(world, "刘奶奶")
-
-    await leader.sends("not a number")
-    assert leader.last_message() == "A Telegram id is a number, like 123456789. Or tap Skip."
-    await leader.sends("9100")
-
-    assert leader.last_message().startswith("✅ 刘奶奶 is now registered")
-    assert neighbour.last_message() == (
-        "🏠 李网格长 registered you for 纬三路13号院, room 1号楼-2单元-301."
-    )
-    assert "🏠 My home" in neighbour.menu()  # the message brought the resident's menu
-    user, membership = await registered(sessions, "Liu")  # the person who wrote to the bot
-    assert user.telegram_id == 9100
-    assert membership.status is MembershipStatus.APPROVED
-    async with sessions() as session:
-        [row] = await session.scalars(select(OutboxMessage))
-    assert row.kind == "membership.registered" and row.sent_at is not None
-
-    await neighbour.sends("/menu")
-    assert "🏠 My home" in neighbour.menu()
-
-
-async def test_registering_someone_who_never_wrote_to_the_bot(
-    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
-) -> None:
-    leader = await register(world, "刘奶奶")
-    await leader.sends("9200")
-
-    user, membership = await registered(sessions, "刘奶奶")
-    assert user.telegram_id == 9200
-    # the bot does not know her language yet: the default, Chinese
-    assert world.telegram.chat(9200).messages
-    text = list(world.telegram.chat(9200).messages.values())[-1].text
-    assert text == "🏠 李网格长 已为您登记为 纬三路13号院 1号楼-2单元-301 室成员。"
-
-    # when she opens the bot she is that person, with her home
-    her = world.person("Liu Nainai", 9200, language_code="zh-hans")
-    await her.sends("/start")
-    assert "🏠 我的家" in her.menu()
-    async with sessions() as session:
-        assert await session.scalar(select(func.count()).where(User.telegram_id == 9200)) == 1
-    assert membership.user_id == user.id
 
 
 async def test_a_group_upgraded_to_a_supergroup_stays_bound(

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID, OTHER_LEADER_ID
 from yards import ActorOf, room, user_id
 
-from models import Event, Membership, MembershipStatus, OutboxMessage, Relation, User
-from services import homes, membership, people, roles
+from models import Courtyard, Event, Membership, MembershipStatus, OutboxMessage, Relation, User
+from services import homes, membership, people, phones, roles
 from services.access import Role
 from services.clock import FixedClock
+from services.courtyards import UnknownInvite
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.membership import AlreadyDecided, AlreadyMember, AlreadyRequested
 from services.policy import Policy
@@ -43,7 +44,16 @@ async def ask(
     actor = await actor_of(telegram_id, f"居民{telegram_id}")
     async with sessions() as session, session.begin():
         home = await room(session, courtyard_id, label)
-        return await membership.request(session, actor, home.id, relation, at, Policy())
+        invite = await invite_of(session, courtyard_id)
+        return await membership.request(
+            session, actor, home.id, relation, at, Policy(), invite=invite
+        )
+
+
+async def invite_of(session: AsyncSession, courtyard_id: int) -> str:
+    courtyard = await session.get(Courtyard, courtyard_id)
+    assert courtyard is not None
+    return courtyard.invite_code
 
 
 async def decide(
@@ -56,7 +66,8 @@ async def decide(
 ) -> membership.Decision:
     actor = await actor_of(telegram_id)
     async with sessions() as session, session.begin():
-        return await membership.decide(session, actor, membership_id, approve, at)
+        reason = None if approve else "incomplete"
+        return await membership.decide(session, actor, membership_id, approve, at, reason=reason)
 
 
 async def all_memberships(sessions: async_sessionmaker[AsyncSession]) -> list[Membership]:
@@ -229,7 +240,9 @@ async def test_asking_for_a_household_that_does_not_exist(
     actor = await actor_of(RESIDENT)
     async with sessions() as session:
         with pytest.raises(NotFound):
-            await membership.request(session, actor, 999_999, Relation.OWNER, clock(), Policy())
+            await membership.request(
+                session, actor, 999_999, Relation.OWNER, clock(), Policy(), invite=yard["invite"]
+            )
     assert await all_memberships(sessions) == []
 
 
@@ -645,3 +658,70 @@ async def test_counts_in_the_store_are_what_the_rules_say(
         assert await user_id(session, RESIDENT)
     assert before == after
     assert len(await outbox_rows(sessions)) == 1
+
+
+# ---- the invite as proof, reasons, phones -------------------------------------------------
+
+
+async def test_a_request_needs_the_courtyards_current_invite(
+    sessions: async_sessionmaker[AsyncSession],
+    actor_of: ActorOf,
+    clock: FixedClock,
+    yard: dict[str, Any],
+    other_yard: dict[str, Any],
+) -> None:
+    actor = await actor_of(RESIDENT)
+    async with sessions() as session:
+        home = await room(session, yard["id"], "1号楼-1单元-101")
+        for invite in ("", "NotTheCode", await invite_of(session, other_yard["id"])):
+            with pytest.raises(UnknownInvite):
+                await membership.request(
+                    session, actor, home.id, Relation.OWNER, clock(), Policy(), invite=invite
+                )
+    assert await all_memberships(sessions) == []
+    assert await outbox_rows(sessions) == []
+
+
+async def test_a_rejection_needs_a_reason_and_tells_it(
+    sessions: async_sessionmaker[AsyncSession],
+    actor_of: ActorOf,
+    clock: FixedClock,
+    yard: dict[str, Any],
+) -> None:
+    asked = await ask(sessions, actor_of, RESIDENT, yard["id"], "1号楼-2单元-301", clock())
+    leader = await actor_of(LEADER_ID)
+    async with sessions() as session:
+        for reason in (None, "  ", "x" * 201):
+            with pytest.raises(InvalidInput):
+                await membership.decide(
+                    session, leader, asked.membership_id, False, clock(), reason=reason
+                )
+    await decide(sessions, actor_of, LEADER_ID, asked.membership_id, False, clock())
+    rejected = (await outbox_rows(sessions))[-1]
+    assert rejected.kind == "membership.rejected"
+    assert rejected.payload["reason"] == "incomplete"
+    assert rejected.payload["leader"] == leader.name
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        ("0371-12345678", "0371-12345678"),
+        ("037162345678", "0371-62345678"),
+        ("010 12345678", "010-12345678"),
+        ("0371-6234567", "0371-6234567"),
+    ],
+)
+def test_phone_numbers_kept_normalized(typed: str, kept: str) -> None:
+    assert phones.normalize(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed", ["12345", "23812345678", "1381234567", "138123456789", "0371-123", "phone"]
+)
+def test_not_phone_numbers(typed: str) -> None:
+    with pytest.raises(InvalidInput):
+        phones.normalize(typed)
