@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from models import Household, Membership, MembershipStatus, RoleAssignment, User
 from services.access import Actor, Grant, Role
@@ -184,13 +185,15 @@ def actor_changed(session: AsyncSession, user_id: int) -> None:
 
 
 def _note_changed_actors(session: Session, _context: Any, _instances: Any) -> None:
-    touched = [*session.new, *session.dirty, *session.deleted]
-    ids = {
-        o.id if isinstance(o, User) else o.user_id
-        for o in touched
-        if isinstance(o, User | Membership | RoleAssignment)
-    }
-    ids.discard(None)
+    ids: set[int] = set()
+    for o in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(o, User):
+            ids.add(o.id)
+        elif isinstance(o, Membership | RoleAssignment):
+            # a membership moved to another person changes both: the old one's too
+            history = get_history(o, "user_id")
+            ids.update(i for i in (o.user_id, *history.deleted) if i is not None)
+    ids.discard(None)  # type: ignore[arg-type, unused-ignore]  # no id before the flush
     if ids:
         session.info.setdefault(ACTORS_CHANGED, set()).update(ids)
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from yards import room
 
 from bot.seen import MemorySeen
+from models import Membership, MembershipStatus, Relation, User
+from services import people
 from services.access import Actor
+from services.clock import FixedClock
 from services.people import ActorCache, TelegramProfile
 
 
@@ -36,3 +43,28 @@ def test_actor_cache_by_profile_ttl_and_forget() -> None:
     cache.put(profile, actor, now)
     cache.forget({7})
     assert cache.get(profile, now) is None
+
+
+async def test_a_membership_moved_to_another_person_changes_both_actors(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, yard: dict[str, Any]
+) -> None:
+    people.track_actor_changes()
+    async with sessions() as session, session.begin():
+        home = await room(session, yard["id"], "1号楼-1单元-101")
+        first = User(telegram_id=None, name="赵奶奶", created_at=clock())
+        second = User(telegram_id=777, name="赵奶奶", created_at=clock())
+        session.add_all([first, second])
+        await session.flush()
+        membership = Membership(
+            user_id=first.id,
+            household_id=home.id,
+            relation=Relation.OWNER,
+            status=MembershipStatus.APPROVED,
+            requested_at=clock(),
+        )
+        session.add(membership)
+        await session.flush()
+        session.info.pop(people.ACTORS_CHANGED, None)
+        membership.user_id = second.id  # the registered neighbour joined on Telegram
+        await session.flush()
+        assert people.changed_actors(session) == {first.id, second.id}
