@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import ValidationError
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -26,13 +30,39 @@ def webhook_secret(settings: Settings, token: str) -> str:
     return hashlib.sha256(f"courtyard-webhook:{token}".encode()).hexdigest()
 
 
+class UpdateRequestHandler(SimpleRequestHandler):
+    """aiogram's handler, but a body that is not an update is the sender's mistake: it is
+    answered 400 with one log line, where aiogram would answer 500 with a traceback."""
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        try:
+            body = await request.json(loads=bot.session.json_loads)
+        except ValueError:  # not JSON, or not UTF-8
+            return _bad_body(request, "not JSON")
+        if not isinstance(body, dict):
+            return _bad_body(request, f"a JSON {type(body).__name__}, not an object")
+        try:
+            update = Update.model_validate(body, context={"bot": bot})
+        except ValidationError as exc:
+            return _bad_body(request, f"not an Update ({exc.error_count()} invalid fields)")
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            bot, update, **self.data
+        )
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+
+def _bad_body(request: web.Request, reason: str) -> web.Response:
+    log.warning("webhook body from %s is %s; answered 400", request.remote, reason)
+    return web.Response(status=400, text="Bad Request: the body is not a Telegram update")
+
+
 def build_app(runtime: Runtime) -> web.Application:
     settings = runtime.settings
     secret = webhook_secret(settings, runtime.bot.token)
     app = web.Application()
     path = urlparse(settings.webhook_url or "/").path or "/"
-    # SimpleRequestHandler answers 401 and processes nothing when the header is wrong
-    SimpleRequestHandler(
+    # the handler answers 401 and processes nothing when the header is wrong
+    UpdateRequestHandler(
         dispatcher=runtime.dispatcher,
         bot=runtime.bot,
         secret_token=secret,

@@ -3,6 +3,7 @@ X-Telegram-Bot-Api-Secret-Token are processed."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -125,3 +126,52 @@ async def test_without_a_configured_secret_one_is_still_required(
     response = await client.post("/tg/hook", json=start_update(world), headers={HEADER: derived})
     assert response.status == 200
     assert await seen(sessions) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"this is not json", "application/json"),
+        (b"\xff\xfe{", "application/json"),
+        (b'[{"update_id": 1}]', "application/json"),
+        (b'"an update"', "application/json"),
+        (b'{"message": {"text": "no update_id"}}', "application/json"),
+        (b'{"update_id": "seven"}', "application/json"),
+        (b'{"update_id": 5, "message": {"message_id": "x"}}', "application/json"),
+    ],
+)
+async def test_a_body_that_is_not_an_update_is_answered_400_with_one_log_line(
+    world: World,
+    serve: Serve,
+    sessions: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+) -> None:
+    client = await serve(webhook_secret=SECRET)
+
+    with caplog.at_level(logging.DEBUG):
+        response = await client.post(
+            "/tg/hook", data=body, headers={HEADER: SECRET, "Content-Type": content_type}
+        )
+
+    assert response.status == 400
+    assert await seen(sessions) == (0, 0)
+    assert world.telegram.requests == []
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "answered 400" in warnings[0].getMessage()
+    assert all(r.exc_info is None for r in caplog.records)
+
+    # the webhook still works for the next, real update
+    response = await client.post("/tg/hook", json=start_update(world), headers={HEADER: SECRET})
+    assert response.status == 200
+    assert await seen(sessions) == (1, 1)
+
+
+async def test_a_bad_body_without_the_secret_is_still_401(
+    world: World, serve: Serve, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = await serve(webhook_secret=SECRET)
+    response = await client.post("/tg/hook", data=b"[1, 2]", headers={HEADER: "wrong"})
+    assert response.status == 401
