@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.engine import make_url
 
 from bot.app import assemble, run
 from bot.config import Settings
@@ -18,6 +20,15 @@ log = logging.getLogger("courtyard.demo")
 DEMO_TOKEN = "100001:SANDBOX-DEMO-TOKEN"
 DEMO_USERNAME = "courtyard_demo_bot"
 DEMO_DATABASE = "sqlite+aiosqlite:///data/demo.sqlite3"
+
+
+def update_ids_file(database_url: str) -> Path:
+    """Where the sandbox keeps its last update id: next to a SQLite store (the store
+    remembers handled update ids, so the sandbox must continue above them), else in data/."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_suffix(".sandbox-update-id")
+    return Path("data/sandbox-update-id")
 
 
 async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
@@ -47,7 +58,11 @@ async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
 async def run_demo(settings: Settings, *, port: int | None = None) -> int:
     if "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
-    sandbox = Sandbox(bot_username=DEMO_USERNAME, limits=SandboxLimits(enabled=True))
+    sandbox = Sandbox(
+        bot_username=DEMO_USERNAME,
+        limits=SandboxLimits(enabled=True),
+        update_ids_file=update_ids_file(settings.database_url),
+    )
     url = await sandbox.start(port=settings.sandbox_port if port is None else port)
     try:
         invites = await prepare(settings, sandbox)

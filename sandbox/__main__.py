@@ -1,4 +1,5 @@
-"""``python -m sandbox [--host H] [--port P] [--no-limits] [--demo]``: a standalone sandbox.
+"""``python -m sandbox [--host H] [--port P] [--no-limits] [--demo] [--update-ids-file F]``:
+a standalone sandbox.
 
 ``--demo`` adds a few invented people and a group (demo data is invented).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+from pathlib import Path
 
 from sandbox.limits import SandboxLimits
 from sandbox.server import Sandbox
@@ -22,8 +24,19 @@ def seed_demo(sandbox: Sandbox) -> None:
     sandbox.add_group("纬三路13号院 议事群（演示）", [leader.id, resident.id])
 
 
-async def serve(host: str, port: int, limits: bool, username: str, demo: bool = False) -> None:
-    sandbox = Sandbox(bot_username=username, limits=SandboxLimits(enabled=limits))
+async def serve(
+    host: str,
+    port: int,
+    limits: bool,
+    username: str,
+    demo: bool = False,
+    update_ids_file: Path | None = None,
+) -> None:
+    sandbox = Sandbox(
+        bot_username=username,
+        limits=SandboxLimits(enabled=limits),
+        update_ids_file=update_ids_file,
+    )
     if demo:
         seed_demo(sandbox)
     url = await sandbox.start(host, port)
@@ -41,10 +54,22 @@ def main() -> None:
     parser.add_argument("--bot-username", default="courtyard_sandbox_bot")
     parser.add_argument("--no-limits", action="store_true", help="never answer 429")
     parser.add_argument("--demo", action="store_true", help="add invented people and a group")
+    parser.add_argument(
+        "--update-ids-file",
+        type=Path,
+        help="keep the last update id here, so a restart continues above it",
+    )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(
-            serve(args.host, args.port, not args.no_limits, args.bot_username, demo=args.demo)
+            serve(
+                args.host,
+                args.port,
+                not args.no_limits,
+                args.bot_username,
+                demo=args.demo,
+                update_ids_file=args.update_ids_file,
+            )
         )
 
 

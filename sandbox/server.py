@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -13,6 +14,8 @@ from sandbox.botapi import call_method, routes
 from sandbox.core import Core
 from sandbox.limits import SandboxLimits, SandboxStats
 from sandbox.params import Params
+from sandbox.update_ids import UpdateIds
+from sandbox.updates import UpdateHub
 from sandbox.webchat import webchat_routes
 from sandbox.world import SandboxChat, SandboxUser
 
@@ -29,8 +32,16 @@ class Sandbox:
         bot_username: str = "courtyard_sandbox_bot",
         limits: SandboxLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
+        update_ids_file: Path | None = None,
     ) -> None:
-        self.core = Core(bot_username=bot_username, limits=limits or SandboxLimits(), clock=clock)
+        """``update_ids_file``: where the last update id is kept, so that a sandbox started
+        again over a bot whose store remembers handled ids continues above them."""
+        self.core = Core(
+            bot_username=bot_username,
+            limits=limits or SandboxLimits(),
+            clock=clock,
+            hub=UpdateHub(UpdateIds(update_ids_file)),
+        )
         self.core.hub.reply_handler = self._run_webhook_reply
         self.api_url = ""
         self._runner: web.AppRunner | None = None

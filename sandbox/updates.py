@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 
 from sandbox.params import ApiError, Params, Upload
+from sandbox.update_ids import UpdateIds
 
 JSON = dict[str, Any]
 Builder = Callable[[JSON], JSON]  # bot user JSON -> the update's payload
@@ -59,10 +60,10 @@ class BotAccount:
 
 
 class UpdateHub:
-    def __init__(self) -> None:
+    def __init__(self, ids: UpdateIds | None = None) -> None:
         self.accounts: dict[int, BotAccount] = {}
         self._log: deque[LoggedUpdate] = deque()
-        self._next_id = 100_001
+        self._ids = ids or UpdateIds()
         self._changed = asyncio.Event()
         self._closed = False
         self._http: aiohttp.ClientSession | None = None
@@ -79,8 +80,7 @@ class UpdateHub:
 
     # -- the log ------------------------------------------------------------------------
     def emit(self, kind: str, build: Builder, *, for_bot: int | None = None) -> int:
-        update = LoggedUpdate(self._next_id, kind, build, for_bot)
-        self._next_id += 1
+        update = LoggedUpdate(self._ids.take(), kind, build, for_bot)
         self._log.append(update)
         self._wake()
         return update.update_id
@@ -102,7 +102,7 @@ class UpdateHub:
             self._log.popleft()
 
     def drop_pending(self, account: BotAccount) -> None:
-        self.confirm(account, self._next_id - 1)
+        self.confirm(account, self._ids.last)
 
     # -- long polling -------------------------------------------------------------------
     async def get_updates(self, account: BotAccount, params: Params) -> list[JSON]:
