@@ -16,7 +16,8 @@ from typing import Any
 from sandbox.chats import bot_membership_changed
 from sandbox.core import Core, PendingCallback
 from sandbox.markup import command_entities
-from sandbox.world import SandboxChat, SandboxUser, StoredMessage
+from sandbox.stickers import sticker_json, sticker_named
+from sandbox.world import SandboxChat, SandboxUser, StoredMessage, image_mime
 
 JSON = dict[str, Any]
 
@@ -60,12 +61,60 @@ async def user_sends(core: Core, user_id: int, text: str, *, chat_id: int | None
 async def user_sends_photo(
     core: Core, user_id: int, data: bytes, *, caption: str | None = None, chat_id: int | None = None
 ) -> JSON:
-    mime = "image/png" if data[:4] == b"\x89PNG" else "image/jpeg"
+    mime = image_mime(data) or "image/jpeg"
     stored = core.world.store_file(data, "photo", mime_type=mime)
     content: JSON = {"photo": stored.media_json()}
     if caption:
         content["caption"] = caption
     return _post(core, user_id, chat_id, content)
+
+
+async def user_sends_document(
+    core: Core,
+    user_id: int,
+    data: bytes,
+    file_name: str,
+    *,
+    mime_type: str | None = None,
+    caption: str | None = None,
+    chat_id: int | None = None,
+) -> JSON:
+    """A file sent as a file (Telegram's "send as document"), whatever is in it."""
+    name = file_name.strip().replace("/", "_").replace("\\", "_")[:255] or "file"
+    stored = core.world.store_file(
+        data, "document", mime_type=mime_type or "application/octet-stream", file_name=name
+    )
+    content: JSON = {"document": stored.media_json()}
+    if caption:
+        content["caption"] = caption
+    return _post(core, user_id, chat_id, content)
+
+
+async def user_sends_attachment(
+    core: Core,
+    user_id: int,
+    data: bytes,
+    file_name: str,
+    *,
+    mime_type: str | None = None,
+    caption: str | None = None,
+    chat_id: int | None = None,
+) -> JSON:
+    """What the 📷 button sends: a picture as a photo (with its sizes), anything else (a .txt,
+    a PDF, a file merely named .jpg) as a document, as the Telegram apps do."""
+    if image_mime(data) is not None:
+        return await user_sends_photo(core, user_id, data, caption=caption, chat_id=chat_id)
+    return await user_sends_document(
+        core, user_id, data, file_name, mime_type=mime_type, caption=caption, chat_id=chat_id
+    )
+
+
+async def user_sends_sticker(
+    core: Core, user_id: int, name: str, *, chat_id: int | None = None
+) -> JSON:
+    """A sticker from the sandbox's own set (``sandbox.stickers``)."""
+    sticker = sticker_named(name)
+    return _post(core, user_id, chat_id, {"sticker": sticker_json(core.world, sticker)})
 
 
 async def user_sends_voice(

@@ -126,6 +126,32 @@ class Sandbox:
             self.core, user_id, data, caption=caption, chat_id=chat_id
         )
 
+    async def user_sends_document(
+        self,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> JSON:
+        return await people.user_sends_document(
+            self.core,
+            user_id,
+            data,
+            file_name,
+            mime_type=mime_type,
+            caption=caption,
+            chat_id=chat_id,
+        )
+
+    async def user_sends_sticker(
+        self, user_id: int, name: str, *, chat_id: int | None = None
+    ) -> JSON:
+        """``name``: one of ``sandbox.stickers.STICKERS`` (thumbs_up, thanks, smile)."""
+        return await people.user_sends_sticker(self.core, user_id, name, chat_id=chat_id)
+
     async def user_sends_voice(
         self, user_id: int, data: bytes, *, duration: int = 3, chat_id: int | None = None
     ) -> JSON:

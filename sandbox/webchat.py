@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from aiohttp.web_request import FileField
 
 from sandbox import people
 from sandbox.core import Core
+from sandbox.stickers import catalogue
 from sandbox.world import SandboxChat, StoredMessage
 
 JSON = dict[str, Any]
@@ -62,7 +64,11 @@ def _message_view(core: Core, stored: StoredMessage, viewer: int) -> JSON:
         if key in data:
             view[key] = data[key]
     if "photo" in data:
-        view["photo_url"] = f"/sandbox/files/{data['photo'][-1]['file_id']}"
+        largest = data["photo"][-1]
+        view["photo_url"] = f"/sandbox/files/{largest['file_id']}"
+        view["photo_size"] = [largest.get("width", 0), largest.get("height", 0)]
+    if "sticker" in data:
+        view["sticker"] = {"emoji": data["sticker"].get("emoji") or "🖼"}
     if "voice" in data:
         view["voice_url"] = f"/sandbox/files/{data['voice']['file_id']}"
     if "document" in data:
@@ -136,6 +142,7 @@ def _state(core: Core) -> JSON:
             if c.type != "private"
         ],
         "commands": _commands(core),
+        "stickers": catalogue(),
     }
 
 
@@ -149,7 +156,16 @@ async def _json_body(request: web.Request) -> JSON:
     return body
 
 
-async def _form_upload(request: web.Request) -> tuple[int, bytes, str | None, str | None]:
+@dataclass
+class FormUpload:
+    user_id: int
+    data: bytes
+    file_name: str
+    mime_type: str | None
+    caption: str | None
+
+
+async def _form_upload(request: web.Request) -> FormUpload:
     form = await request.post()
     upload = form.get("file")
     if not isinstance(upload, FileField):
@@ -158,11 +174,12 @@ async def _form_upload(request: web.Request) -> tuple[int, bytes, str | None, st
     if not data:
         raise ValueError("the file is empty")
     caption = form.get("caption")
-    return (
-        int(str(form.get("user_id"))),
-        data,
-        caption if isinstance(caption, str) and caption else None,
-        upload.content_type,
+    return FormUpload(
+        user_id=int(str(form.get("user_id"))),
+        data=data,
+        file_name=upload.filename or "file",
+        mime_type=upload.content_type,
+        caption=caption if isinstance(caption, str) and caption else None,
     )
 
 
@@ -171,6 +188,9 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
 
     async def index(request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html")
+
+    async def favicon(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
     async def health(request: web.Request) -> web.StreamResponse:
         return _ok({"ok": True})
@@ -229,20 +249,51 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
         return _ok({"ok": True, "message_id": message["message_id"]})
 
     async def photo(request: web.Request) -> web.StreamResponse:
-        user_id, data, caption, _ = await _form_upload(request)
-        message = await people.user_sends_photo(
-            core, user_id, data, caption=caption, chat_id=int(request.match_info["chat_id"])
+        """📷: a picture goes as a photo, any other file as a document."""
+        upload = await _form_upload(request)
+        message = await people.user_sends_attachment(
+            core,
+            upload.user_id,
+            upload.data,
+            upload.file_name,
+            mime_type=upload.mime_type,
+            caption=upload.caption,
+            chat_id=int(request.match_info["chat_id"]),
+        )
+        return _ok({"ok": True, "message_id": message["message_id"]})
+
+    async def document(request: web.Request) -> web.StreamResponse:
+        """📎: any file, pictures included, as a document."""
+        upload = await _form_upload(request)
+        message = await people.user_sends_document(
+            core,
+            upload.user_id,
+            upload.data,
+            upload.file_name,
+            mime_type=upload.mime_type,
+            caption=upload.caption,
+            chat_id=int(request.match_info["chat_id"]),
+        )
+        return _ok({"ok": True, "message_id": message["message_id"]})
+
+    async def sticker(request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
+        message = await people.user_sends_sticker(
+            core,
+            int(body["user_id"]),
+            str(body.get("sticker", "")),
+            chat_id=int(request.match_info["chat_id"]),
         )
         return _ok({"ok": True, "message_id": message["message_id"]})
 
     async def voice(request: web.Request) -> web.StreamResponse:
-        user_id, data, _, mime = await _form_upload(request)
+        upload = await _form_upload(request)
         message = await people.user_sends_voice(
             core,
-            user_id,
-            data,
+            upload.user_id,
+            upload.data,
             chat_id=int(request.match_info["chat_id"]),
-            mime_type=mime or "audio/ogg",
+            mime_type=upload.mime_type or "audio/ogg",
         )
         return _ok({"ok": True, "message_id": message["message_id"]})
 
@@ -270,6 +321,7 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
     api = "/sandbox/api"
     return [
         web.get("/", index),
+        web.get("/favicon.ico", favicon),
         web.static("/sandbox/static", STATIC),
         web.get(f"{api}/health", health),
         web.get(f"{api}/state", _guarded(state)),
@@ -281,6 +333,8 @@ def webchat_routes(core: Core) -> list[web.AbstractRouteDef]:
         web.get(f"{api}/chats/{{chat_id}}", _guarded(chat)),
         web.post(f"{api}/chats/{{chat_id}}/send", _guarded(send)),
         web.post(f"{api}/chats/{{chat_id}}/photo", _guarded(photo)),
+        web.post(f"{api}/chats/{{chat_id}}/document", _guarded(document)),
+        web.post(f"{api}/chats/{{chat_id}}/sticker", _guarded(sticker)),
         web.post(f"{api}/chats/{{chat_id}}/voice", _guarded(voice)),
         web.post(f"{api}/chats/{{chat_id}}/tap", _guarded(tap)),
         web.get("/sandbox/files/{file_id}", file),

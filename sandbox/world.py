@@ -110,6 +110,8 @@ class StoredFile:
     width: int = 0
     height: int = 0
     duration: int = 0
+    # a photo's smaller sizes, as Telegram sends them (the sandbox does not scale the bytes)
+    smaller: list[StoredFile] = field(default_factory=list)
 
     def file_json(self) -> JSON:
         return {
@@ -119,6 +121,16 @@ class StoredFile:
             "file_path": self.file_path,
         }
 
+    def size_json(self) -> JSON:
+        """One PhotoSize."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+            "width": self.width,
+            "height": self.height,
+        }
+
     def media_json(self) -> Any:
         base = {
             "file_id": self.file_id,
@@ -126,7 +138,7 @@ class StoredFile:
             "file_size": len(self.data),
         }
         if self.kind == "photo":
-            return [{**base, "width": self.width, "height": self.height}]
+            return [size.size_json() for size in self.smaller] + [self.size_json()]
         if self.kind == "voice":
             return {**base, "duration": self.duration, "mime_type": self.mime_type}
         doc = {**base, "mime_type": self.mime_type}
@@ -135,7 +147,8 @@ class StoredFile:
         return doc
 
 
-_EXTENSIONS = {"photo": "jpg", "voice": "oga", "document": "bin"}
+_EXTENSIONS = {"photo": "jpg", "voice": "oga", "document": "bin", "sticker": "svg"}
+_PHOTO_SIZES = (90, 320, 800, 1280)  # the longest side of the smaller sizes Telegram makes
 
 
 class World:
@@ -244,27 +257,63 @@ class World:
         mime_type: str,
         file_name: str | None = None,
         duration: int = 0,
+        size: tuple[int, int] | None = None,
+        file_id: str | None = None,
+        smaller_sizes: bool = True,
     ) -> StoredFile:
         number = next(self._file_numbers)
         ext = _EXTENSIONS.get(kind, "bin")
         if kind == "document" and file_name and "." in file_name:
             ext = file_name.rsplit(".", 1)[1][:8] or ext
-        width, height = image_size(data) if kind == "photo" else (0, 0)
+        if size is None:
+            size = image_size(data) if kind == "photo" else (0, 0)
         stored = StoredFile(
-            file_id=f"SBX{kind[:2].upper()}{number}_{secrets.token_urlsafe(12)}",
+            file_id=file_id or f"SBX{kind[:2].upper()}{number}_{secrets.token_urlsafe(12)}",
             file_unique_id=f"U{number}{secrets.token_hex(4)}",
             data=data,
             kind=kind,
             file_path=f"{kind}s/file_{number}.{ext}",
             mime_type=mime_type,
             file_name=file_name,
-            width=width,
-            height=height,
+            width=size[0],
+            height=size[1],
             duration=duration,
         )
+        if kind == "photo" and smaller_sizes:
+            stored.smaller = [
+                self.store_file(data, kind, mime_type=mime_type, size=scaled, smaller_sizes=False)
+                for scaled in _smaller_sizes(stored.width, stored.height)
+            ]
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored
         return stored
+
+
+def _smaller_sizes(width: int, height: int) -> list[tuple[int, int]]:
+    longest = max(width, height, 1)
+    return [
+        (max(1, width * side // longest), max(1, height * side // longest))
+        for side in _PHOTO_SIZES
+        if side < longest
+    ]
+
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def image_mime(data: bytes) -> str | None:
+    """The MIME type of a PNG, JPEG, GIF or WebP picture, by its first bytes; else None."""
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def image_size(data: bytes) -> tuple[int, int]:

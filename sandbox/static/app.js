@@ -13,6 +13,7 @@ const STRINGS = {
     pickChat: "选择一个聊天", noPerson: "（无人）", error: "出错了",
     addedBot: "已添加机器人", voice: "语音", file: "文件", members_n: "位成员",
     links: "邀请链接（点击即以当前人员打开）",
+    photo: "照片", stickers: "贴纸", attach: "附件", keyboard: "显示或收起键盘",
   },
   en: {
     title: "Courtyard · Sandbox", iam: "I am", block: "Block bot", newPerson: "New person",
@@ -25,6 +26,7 @@ const STRINGS = {
     pickChat: "Pick a chat", noPerson: "(nobody)", error: "Error", addedBot: "Bot added",
     voice: "Voice", file: "File", members_n: "members",
     links: "Invite links (opens as the current person)",
+    photo: "Photo", stickers: "Stickers", attach: "Attach", keyboard: "Show or hide the keyboard",
   },
 };
 
@@ -36,6 +38,10 @@ const state = {
   world: { people: [], groups: [], commands: [], bot: { username: "" } },
   chat: null,
   version: -1,
+  stick: true, // follow the newest message (false once the person scrolls up to read)
+  lastSeen: "", // chat id and newest message id last shown
+  keyboardKey: "", // the reply keyboard last shown; a new one is shown even if one was hidden
+  keyboardHidden: false,
 };
 
 function t(key) {
@@ -167,14 +173,25 @@ function renderMessage(message) {
     bubble.append(el("div", { class: "name", text: message.from_name }));
   }
   if (message.reply_to) bubble.append(el("div", { class: "quote", text: message.reply_to }));
-  if (message.photo_url) bubble.append(el("img", { src: message.photo_url, alt: "photo", loading: "lazy" }));
+  if (message.photo_url) {
+    // width and height reserve the space before the picture loads, so the scroll stays put
+    const [width, height] = message.photo_size || [];
+    const img = el("img", { src: message.photo_url, alt: "photo", width: width || undefined,
+      height: height || undefined });
+    img.addEventListener("load", () => { if (state.stick) scrollToBottom(); });
+    bubble.append(img);
+  }
+  if (message.sticker) {
+    bubble.classList.add("sticker-only");
+    bubble.append(el("div", { class: "sticker", "data-testid": "sticker", text: message.sticker.emoji }));
+  }
   if (message.voice_url) {
     bubble.append(el("audio", { src: message.voice_url, controls: true, preload: "none",
       "aria-label": t("voice") }));
   }
   if (message.document) {
     bubble.append(el("a", { href: message.document.url, download: message.document.name,
-      text: `📄 ${message.document.name}` }));
+      "data-testid": "document", text: `📄 ${message.document.name}` }));
   }
   if (message.text !== undefined) bubble.append(renderText(message.text, message.entities));
   if (message.caption) bubble.append(renderText(message.caption, message.caption_entities));
@@ -240,22 +257,31 @@ function renderWorld() {
   $("link-list").replaceChildren(...links.map((link) => el("li", {},
     el("a", { href: link.url, "data-testid": "invite-link",
       onclick: (event) => { event.preventDefault(); followLink(link.url); } }, link.title))));
+  $("sticker-panel").replaceChildren(...(state.world.stickers || []).map((sticker) =>
+    el("button", { type: "button", "data-testid": "sticker-button", title: sticker.name,
+      text: sticker.emoji, onclick: () => { closePanels(); sendSticker(sticker.name); } })));
   const commands = $("commands");
   commands.replaceChildren();
   for (const command of state.world.commands || []) {
     commands.append(el("button", { type: "button", "data-testid": "command-item",
-      onclick: () => { commands.hidden = true; sendText(`/${command.command}`); } },
+      onclick: () => { closePanels(); sendText(`/${command.command}`); } },
       `/${command.command}`, el("span", { text: command.description })));
   }
+}
+
+function scrollToBottom() {
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
 }
 
 function renderChat() {
   const view = state.chat;
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const kept = box.scrollTop;
   box.replaceChildren();
   $("reply-keyboard").replaceChildren();
   $("reply-keyboard").hidden = true;
+  $("keyboard-toggle").hidden = true;
   $("pinned").hidden = true;
   $("typing").hidden = true;
   $("add-bot").hidden = true;
@@ -267,6 +293,10 @@ function renderChat() {
   $("chat-title").textContent = info.type === "private" ? `@${state.world.bot.username}` : info.title;
   $("add-bot").hidden = info.type === "private" || info.bot_member;
   for (const message of view.messages) box.append(renderMessage(message));
+  const newest = view.messages.length ? view.messages[view.messages.length - 1].message_id : 0;
+  const seen = `${info.id}:${newest}`;
+  if (seen !== state.lastSeen || state.justOpened) state.stick = true; // a new message: show it
+  state.lastSeen = seen;
   if (view.pinned) {
     const pinned = $("pinned");
     pinned.hidden = false;
@@ -280,7 +310,13 @@ function renderChat() {
   const keyboard = view.reply_keyboard;
   if (keyboard && keyboard.keyboard) {
     const area = $("reply-keyboard");
-    area.hidden = false;
+    const key = JSON.stringify(keyboard.keyboard);
+    if (key !== state.keyboardKey) { state.keyboardKey = key; state.keyboardHidden = false; }
+    area.hidden = state.keyboardHidden;
+    const toggle = $("keyboard-toggle");
+    toggle.hidden = false;
+    toggle.classList.toggle("on", !state.keyboardHidden);
+    toggle.setAttribute("aria-expanded", String(!state.keyboardHidden));
     for (const row of keyboard.keyboard) {
       const line = el("div", { class: "row" });
       for (const button of row) {
@@ -291,13 +327,14 @@ function renderChat() {
     }
   }
   $("composer-input").placeholder = (keyboard && keyboard.input_field_placeholder) || t("placeholder");
-  if (nearBottom || state.justOpened) box.scrollTop = box.scrollHeight;
+  box.scrollTop = state.stick ? box.scrollHeight : kept;
   state.justOpened = false;
 }
 
 function applyLanguage() {
   document.documentElement.lang = state.lang === "zh" ? "zh-Hans" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
   $("lang-toggle").textContent = state.lang === "zh" ? "EN" : "中文";
   document.title = `${t("title")} Sandbox`;
   renderWorld();
@@ -336,15 +373,37 @@ function setViewer(id, reload = true) {
   state.chatId = id;
   localStorage.setItem("sandbox.viewer", String(id));
   localStorage.setItem("sandbox.chat", String(id));
+  if (document.body.classList.contains("show-chat")) history.replaceState({ chatId: id }, "");
   if (reload) { state.justOpened = true; refresh().catch(showError); }
 }
 
-function openChat(id) {
+// Each chat view is a history entry: the browser's Back returns to the chat list, in the page.
+function openChat(id, push = true) {
   state.chatId = id;
   state.justOpened = true;
   localStorage.setItem("sandbox.chat", String(id));
   document.body.classList.add("show-chat");
+  const current = history.state && history.state.chatId;
+  if (push && current !== id) history.pushState({ chatId: id }, "", `#chat=${id}`);
   refresh().catch(showError);
+}
+
+function showChatList() {
+  closePanels();
+  document.body.classList.remove("show-chat");
+}
+
+function closePanels() {
+  for (const id of ["commands", "attach-menu", "sticker-panel"]) $(id).hidden = true;
+  for (const id of ["menu-button", "attach-toggle", "sticker-toggle"]) $(id).classList.remove("on");
+}
+
+function togglePanel(panelId, buttonId) {
+  const panel = $(panelId);
+  const open = panel.hidden && panel.children.length > 0;
+  closePanels();
+  panel.hidden = !open;
+  $(buttonId).classList.toggle("on", open);
 }
 
 function showError(error) { toast(`${t("error")}: ${error.message || error}`); }
@@ -382,16 +441,26 @@ async function tapInline(messageId, button) {
   } catch (error) { showError(error); }
 }
 
+// kind: "photo" (the server sends a non-picture as a document), "document" or "voice"
 async function sendFile(input, kind) {
   const file = input.files && input.files[0];
   input.value = "";
+  closePanels();
   if (!file || !state.chatId) return;
   const form = new FormData();
   form.append("user_id", String(state.viewer));
   form.append("file", file, file.name);
   const caption = $("composer-input").value.trim();
-  if (kind === "photo" && caption) { form.append("caption", caption); $("composer-input").value = ""; }
+  if (kind !== "voice" && caption) { form.append("caption", caption); $("composer-input").value = ""; }
+  state.stick = true;
   await api(`/sandbox/api/chats/${state.chatId}/${kind}`, { form }).catch(showError);
+}
+
+async function sendSticker(name) {
+  if (!state.chatId) return;
+  state.stick = true;
+  await api(`/sandbox/api/chats/${state.chatId}/sticker`, {
+    json: { user_id: state.viewer, sticker: name } }).catch(showError);
 }
 
 function wire() {
@@ -413,12 +482,30 @@ function wire() {
     api(`/sandbox/api/people/${state.viewer}/block`, { json: { blocked: event.target.checked } })
       .catch(showError);
   });
-  $("back").addEventListener("click", () => document.body.classList.remove("show-chat"));
-  $("menu-button").addEventListener("click", () => {
-    const commands = $("commands");
-    commands.hidden = !commands.hidden || !commands.children.length;
+  $("back").addEventListener("click", () => {
+    if (history.state && history.state.chatId) history.back(); // popstate shows the list
+    else showChatList();
+  });
+  window.addEventListener("popstate", (event) => {
+    const chatId = event.state && event.state.chatId;
+    if (chatId) openChat(chatId, false);
+    else showChatList();
+  });
+  $("messages").addEventListener("scroll", () => {
+    const box = $("messages");
+    state.stick = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  });
+  // the keyboard or a panel opening changes the height: keep the newest message in view
+  new ResizeObserver(() => { if (state.stick) scrollToBottom(); }).observe($("messages"));
+  $("menu-button").addEventListener("click", () => togglePanel("commands", "menu-button"));
+  $("attach-toggle").addEventListener("click", () => togglePanel("attach-menu", "attach-toggle"));
+  $("sticker-toggle").addEventListener("click", () => togglePanel("sticker-panel", "sticker-toggle"));
+  $("keyboard-toggle").addEventListener("click", () => {
+    state.keyboardHidden = !state.keyboardHidden;
+    renderChat();
   });
   $("photo-input").addEventListener("change", (event) => sendFile(event.target, "photo"));
+  $("document-input").addEventListener("change", (event) => sendFile(event.target, "document"));
   $("voice-input").addEventListener("change", (event) => sendFile(event.target, "voice"));
   $("add-bot").addEventListener("click", () => {
     api(`/sandbox/api/groups/${state.chatId}/bot`, { json: { user_id: state.viewer } })
@@ -457,5 +544,6 @@ function wire() {
 }
 
 wire();
+history.replaceState({}, "", location.pathname + location.search);
 applyLanguage();
 refresh().then((version) => { state.version = version; }).catch(showError).finally(watch);

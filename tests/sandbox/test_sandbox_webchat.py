@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import aiohttp
@@ -167,3 +168,113 @@ async def test_wait_returns_when_the_world_changes(sandbox: Sandbox) -> None:
     sandbox.add_user("新来的")
     status, body = await asyncio.wait_for(waiting, 5)
     assert status == 200 and body["version"] > world["version"]
+
+
+def upload_form(user_id: int, data: bytes, filename: str, content_type: str) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("user_id", str(user_id))
+    form.add_field("file", data, filename=filename, content_type=content_type)
+    return form
+
+
+async def test_a_text_file_sent_with_the_camera_button_is_a_document(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    user = sandbox.add_user("王")
+    for name, mime in [("notes.txt", "text/plain"), ("fake.jpg", "image/jpeg")]:
+        form = upload_form(user.id, "楼道灯坏了\n".encode(), name, mime)
+        status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/photo", data=form)
+        assert status == 200
+
+    messages = [u.message for u in await bot.get_updates()]
+    for message, name in zip(messages, ["notes.txt", "fake.jpg"], strict=True):
+        assert message is not None and message.photo is None
+        assert message.document is not None and message.document.file_name == name
+        buffer = io.BytesIO()
+        await bot.download(message.document.file_id, buffer)
+        assert buffer.getvalue().decode() == "楼道灯坏了\n"
+    assert messages[0] is not None and messages[0].document is not None
+    assert messages[0].document.mime_type == "text/plain"
+    _, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user.id}?viewer={user.id}")
+    assert [m["document"]["name"] for m in view["messages"]] == ["notes.txt", "fake.jpg"]
+    assert not any("photo_url" in m for m in view["messages"])
+
+
+async def test_a_picture_is_a_photo_with_its_sizes(sandbox: Sandbox, bot: Bot) -> None:
+    user = sandbox.add_user("王")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x05\x00\x00\x00\x03\xc0" + b"\x07" * 64
+    form = upload_form(user.id, png, "wall.png", "image/png")
+    status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/photo", data=form)
+    assert status == 200
+    message = (await bot.get_updates())[-1].message
+    assert message is not None and message.photo and message.document is None
+    assert [(p.width, p.height) for p in message.photo] == [
+        (90, 67),
+        (320, 240),
+        (800, 600),
+        (1280, 960),
+    ]
+    assert len({p.file_id for p in message.photo}) == 4
+    for size in (message.photo[0], message.photo[-1]):
+        file = await bot.get_file(size.file_id)
+        assert file.file_path
+
+
+async def test_the_document_button_sends_even_a_picture_as_a_file(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    user = sandbox.add_user("王")
+    form = upload_form(user.id, b"\x89PNG\r\n\x1a\n" + b"\0" * 24, "plan.png", "image/png")
+    status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/document", data=form)
+    assert status == 200
+    message = (await bot.get_updates())[-1].message
+    assert message is not None and message.photo is None
+    assert message.document is not None and message.document.file_name == "plan.png"
+    assert message.document.mime_type == "image/png"
+
+
+async def test_a_sticker_from_the_page_reaches_the_bot_as_a_sticker(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    user = sandbox.add_user("王")
+    _, world = await call(sandbox, "GET", "/sandbox/api/state")
+    assert [s["emoji"] for s in world["stickers"]] == ["👍", "🙏", "😊"]
+
+    for name in ("thanks", "thanks"):
+        status, _ = await call(
+            sandbox,
+            "POST",
+            f"/sandbox/api/chats/{user.id}/sticker",
+            json={"user_id": user.id, "sticker": name},
+        )
+        assert status == 200
+    first, second = [u.message for u in await bot.get_updates()]
+    assert first is not None and first.sticker is not None and first.text is None
+    assert (first.sticker.emoji, first.sticker.type, first.sticker.is_animated) == (
+        "🙏",
+        "regular",
+        False,
+    )
+    assert second is not None and second.sticker is not None
+    assert second.sticker.file_unique_id == first.sticker.file_unique_id  # the same sticker
+    file = await bot.get_file(first.sticker.file_id)
+    buffer = io.BytesIO()
+    await bot.download_file(file.file_path or "", buffer)
+    assert buffer.getvalue().startswith(b"<svg")
+
+    status, body = await call(
+        sandbox,
+        "POST",
+        f"/sandbox/api/chats/{user.id}/sticker",
+        json={"user_id": user.id, "sticker": "no-such"},
+    )
+    assert status == 400 and body["ok"] is False
+    _, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user.id}?viewer={user.id}")
+    assert [m["sticker"]["emoji"] for m in view["messages"]] == ["🙏", "🙏"]
+
+
+async def test_the_favicon_is_served(sandbox: Sandbox) -> None:
+    status, _ = await call(sandbox, "GET", "/favicon.ico")
+    assert status == 200
+    status, html = await call(sandbox, "GET", "/")
+    assert 'rel="icon"' in html
