@@ -15,6 +15,11 @@ private chat's id is the user's id, shared by all tokens. To run two independent
 real bot and a bare echo bot), give each its own ``Sandbox`` on its own port: instances share
 nothing.
 
+Update ids increase strictly; given ``update_ids_file`` they also continue across restarts (a
+bot's store remembers the ids it handled). People can send text, photos (with Telegram's photo
+sizes; the bytes are not scaled), documents, voice notes and stickers from a built-in set of
+three (``sandbox.stickers``).
+
 Deliberate simplifications: group chats are supergroups and the bot sees every group message
 (no privacy mode); Markdown parse modes are kept as typed (only HTML is parsed into
 entities); a bot may message any sandbox user, even one who never wrote to it.

@@ -76,6 +76,7 @@ METHODS: dict[str, Handler] = {
     "sendphoto": _media("sendPhoto"),
     "sendvoice": _media("sendVoice"),
     "senddocument": _media("sendDocument"),
+    "sendsticker": _media("sendSticker"),
     "editmessagetext": messaging.edit_message_text,
     "editmessagecaption": messaging.edit_message_caption,
     "editmessagereplymarkup": messaging.edit_message_reply_markup,

@@ -17,6 +17,7 @@ _MEDIA = {  # method -> (field, kind, default mime type)
     "sendphoto": ("photo", "photo", "image/jpeg"),
     "sendvoice": ("voice", "voice", "audio/ogg"),
     "senddocument": ("document", "document", "application/octet-stream"),
+    "sendsticker": ("sticker", "sticker", "image/webp"),
 }
 
 
@@ -122,13 +123,16 @@ def _media_file(call: Call, field: str, kind: str, mime: str) -> StoredFile:
         if not upload.data:
             raise bad_request("file must be non-empty")
         name = upload.filename if kind == "document" else None
-        return world.store_file(
+        stored = world.store_file(
             upload.data,
             kind,
             mime_type=upload.content_type or mime,
             file_name=name,
             duration=call.params.get_int("duration", 0) or 0,
         )
+        if kind == "sticker":
+            stored.emoji = call.params.get_str("emoji")
+        return stored
     if not value:
         raise bad_request(f"there is no {field} in the request")
     known = world.files.get(value)

@@ -65,24 +65,15 @@ def sticker_file(world: World, sticker: Sticker) -> StoredFile:
             file_id=sticker.file_id,
         )
         stored.file_unique_id = sticker.file_unique_id
+        stored.emoji = sticker.emoji
+        stored.set_name = SET_NAME
     return stored
 
 
 def sticker_json(world: World, sticker: Sticker) -> JSON:
     """A Telegram Sticker object."""
-    stored = sticker_file(world, sticker)
-    return {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "type": "regular",
-        "width": SIZE,
-        "height": SIZE,
-        "is_animated": False,
-        "is_video": False,
-        "emoji": sticker.emoji,
-        "set_name": SET_NAME,
-        "file_size": len(stored.data),
-    }
+    json: JSON = sticker_file(world, sticker).media_json()
+    return json
 
 
 def catalogue() -> list[JSON]:

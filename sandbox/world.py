@@ -110,6 +110,8 @@ class StoredFile:
     width: int = 0
     height: int = 0
     duration: int = 0
+    emoji: str | None = None  # a sticker's
+    set_name: str | None = None  # a sticker's, when it is from a set
     # a photo's smaller sizes, as Telegram sends them (the sandbox does not scale the bytes)
     smaller: list[StoredFile] = field(default_factory=list)
 
@@ -141,6 +143,20 @@ class StoredFile:
             return [size.size_json() for size in self.smaller] + [self.size_json()]
         if self.kind == "voice":
             return {**base, "duration": self.duration, "mime_type": self.mime_type}
+        if self.kind == "sticker":
+            sticker: JSON = {
+                **base,
+                "type": "regular",
+                "width": self.width,
+                "height": self.height,
+                "is_animated": False,
+                "is_video": False,
+            }
+            if self.emoji:
+                sticker["emoji"] = self.emoji
+            if self.set_name:
+                sticker["set_name"] = self.set_name
+            return sticker
         doc = {**base, "mime_type": self.mime_type}
         if self.file_name:
             doc["file_name"] = self.file_name
@@ -266,7 +282,7 @@ class World:
         if kind == "document" and file_name and "." in file_name:
             ext = file_name.rsplit(".", 1)[1][:8] or ext
         if size is None:
-            size = image_size(data) if kind == "photo" else (0, 0)
+            size = image_size(data) if kind in ("photo", "sticker") else (0, 0)
         stored = StoredFile(
             file_id=file_id or f"SBX{kind[:2].upper()}{number}_{secrets.token_urlsafe(12)}",
             file_unique_id=f"U{number}{secrets.token_hex(4)}",

@@ -138,3 +138,28 @@ async def test_blocked_user_gives_forbidden(sandbox: Sandbox, bot: Bot) -> None:
     assert kicked and kicked[0].new_chat_member.status == "kicked"
     sandbox.block_bot(user.id, False)
     await bot.send_message(user.id, "unblocked")
+
+
+async def test_the_bot_can_send_a_sandbox_sticker_by_its_file_id(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    from sandbox.stickers import STICKERS
+
+    user = sandbox.add_user("王")
+    await sandbox.user_sends_sticker(user.id, "smile")
+    received = (await bot.get_updates())[-1].message
+    assert received is not None and received.sticker is not None
+
+    sent = await bot.send_sticker(user.id, received.sticker.file_id)
+    assert sent.sticker is not None and sent.sticker.emoji == "😊"
+    assert sent.sticker.file_unique_id == received.sticker.file_unique_id
+    assert sent.sticker.set_name == received.sticker.set_name
+    uploaded = await bot.send_sticker(user.id, BufferedInputFile(b"RIFF0000WEBP", "s.webp"))
+    assert uploaded.sticker is not None and uploaded.sticker.file_id not in {
+        s.file_id for s in STICKERS
+    }
+    assert [m.get("sticker", {}).get("emoji") for m in sandbox.messages(user.id)] == [
+        "😊",
+        "😊",
+        None,
+    ]
