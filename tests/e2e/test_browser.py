@@ -5,6 +5,7 @@ A failure saves a screenshot."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import struct
 import zlib
@@ -127,12 +128,21 @@ async def open_private_chat(page: Any, running: Running, *, messages: int = 0) -
     await expect(page.get_by_test_id("composer-input")).to_be_visible()
 
 
-async def my_last_message_then_the_bots_answer(running: Running) -> dict[str, Any]:
-    """The resident's newest message, once the bot has answered it (so the bot parsed it)."""
+async def my_message(running: Running, number: int) -> dict[str, Any]:
+    """The resident's ``number``-th message (from 1) once it has arrived from the page and the
+    bot has answered it (so the bot parsed it)."""
     sandbox = running.sandbox
-    mine = [m for m in sandbox.messages(RESIDENT_ID) if not m["from"]["is_bot"]][-1]
-    await sandbox.wait_for_bot_message(RESIDENT_ID, after_message_id=mine["message_id"])
-    return mine
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while True:
+        mine = [m for m in sandbox.messages(RESIDENT_ID) if not m["from"]["is_bot"]]
+        if len(mine) >= number:
+            break
+        assert loop.time() < deadline, f"message {number} never came from the page"
+        await sandbox.core.world.wait_change(0.2)
+    message = mine[number - 1]
+    await sandbox.wait_for_bot_message(RESIDENT_ID, after_message_id=message["message_id"])
+    return message
 
 
 async def test_after_a_photo_the_newest_message_is_in_view(running: Running, page: Any) -> None:
@@ -142,7 +152,7 @@ async def test_after_a_photo_the_newest_message_is_in_view(running: Running, pag
     await page.get_by_test_id("photo-input").set_input_files(
         files=[{"name": "wall.png", "mimeType": "image/png", "buffer": png(600, 800)}]
     )
-    mine = await my_last_message_then_the_bots_answer(running)
+    mine = await my_message(running, 9)
     assert "photo" in mine
     # the photo has loaded, the bot has answered, and the chat shows its bottom
     await page.wait_for_function(
@@ -205,7 +215,7 @@ async def test_a_small_phone_keeps_room_for_messages_under_a_big_keyboard(
     await page.get_by_test_id("keyboard-toggle").click()
     await expect(buttons.first).to_be_visible()
     await buttons.filter(has_text="❓ 帮助").click()
-    mine = await my_last_message_then_the_bots_answer(running)
+    mine = await my_message(running, 1)
     assert mine["text"] == "❓ 帮助"
 
 
@@ -241,7 +251,7 @@ async def test_a_text_file_through_the_camera_is_sent_as_a_document(
     await page.get_by_test_id("photo-input").set_input_files(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": "楼道灯坏了".encode()}]
     )
-    mine = await my_last_message_then_the_bots_answer(running)
+    mine = await my_message(running, 1)
     assert "photo" not in mine
     assert mine["document"]["file_name"] == "notes.txt"
     assert mine["document"]["mime_type"] == "text/plain"
@@ -255,7 +265,7 @@ async def test_a_text_file_through_the_camera_is_sent_as_a_document(
     await page.get_by_test_id("document-input").set_input_files(
         files=[{"name": "plan.png", "mimeType": "image/png", "buffer": png(4, 4)}]
     )
-    mine = await my_last_message_then_the_bots_answer(running)
+    mine = await my_message(running, 2)
     assert "photo" not in mine and mine["document"]["file_name"] == "plan.png"
 
 
@@ -265,7 +275,7 @@ async def test_a_sticker_from_the_page_reaches_the_bot(running: Running, page: A
     await open_private_chat(page, running)
     await page.get_by_test_id("sticker-toggle").click()
     await page.get_by_test_id("sticker-button").filter(has_text="👍").click()
-    mine = await my_last_message_then_the_bots_answer(running)
+    mine = await my_message(running, 1)
     assert mine["sticker"]["emoji"] == "👍" and "text" not in mine
     bubble = page.locator("[data-testid=message][data-from=me]").last
     await expect(bubble.get_by_test_id("sticker")).to_have_text("👍")
