@@ -19,7 +19,9 @@ from decimal import (
     localcontext,
 )
 from itertools import islice
+from typing import cast
 
+from sqlalchemy import Table as StoreTable
 from sqlalchemy import case, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -371,7 +373,7 @@ _FIELDS = ("area_centi_m2", "parking_spaces", "owner_name", "phone")
 async def _save_batch(
     session: AsyncSession, courtyard_id: int, batch: list[HouseholdRow]
 ) -> tuple[int, int, int]:
-    table = Household.__table__
+    table = cast(StoreTable, Household.__table__)
     keys = [(r.building, r.unit, r.room) for r in batch]
     existing = {
         (row.building, row.unit, row.room): row
