@@ -1,8 +1,8 @@
 """Importing a courtyard's household registry from CSV or XLSX: all rows or none.
 
 An import reads the file twice: `check` validates every row (streaming, only the room keys are
-kept to find duplicates), then `save_rows` writes `household_rows` in batches with a few
-set-based statements per batch. A file with any problem writes nothing."""
+kept to find duplicates), then `save_rows` writes `household_rows` in batches of 1,000, one
+insert and one update statement per batch. A file with any problem writes nothing."""
 
 from __future__ import annotations
 
