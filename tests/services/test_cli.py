@@ -358,10 +358,13 @@ def test_unknown_command_is_an_argparse_error(cli: Cli) -> None:
     assert "invalid choice" in run.err
 
 
-def test_a_malformed_token_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("command", ["run", "send"])
+def test_a_malformed_token_is_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
     monkeypatch.setenv("BOT_TOKEN", "NEVER-PRINT-this-is-no-token")
 
-    run = cli("run")
+    run = cli(command)
 
     assert run.code == 2
     lines = run.err.strip().splitlines()
