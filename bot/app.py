@@ -25,6 +25,7 @@ from bot.i18n import build_i18n
 from bot.retry import RetryAfter
 from bot.seen import MemorySeen, RedisSeen, SeenUpdates
 from bot.sender import OutboxSender, SenderSettings
+from bot.startup import wait_for_telegram
 from models.db import create_engine, read_session_factory, session_factory
 from scheduler.jobs import JobContext
 from scheduler.leader import lead_when_possible
@@ -141,7 +142,7 @@ async def run_sender(settings: Settings, token: str) -> None:
     engine = create_engine(settings.database_url)
     sender = build_sender(settings, token, session_factory(engine))
     try:
-        me = await sender.bot.get_me()
+        me = await wait_for_telegram(sender.bot, settings.telegram_api_url)
         sender.context = replace(sender.context, bot_username=settings.bot_username or me.username)
         log.info("outbox sender for @%s running", sender.context.bot_username)
         await sender.run()
@@ -157,7 +158,7 @@ async def assemble(settings: Settings, token: str, *, clock: Clock = utc_now) ->
     i18n = build_i18n(settings.default_locale)
     bot = build_bot(token, settings.telegram_api_url)
     bot.session.middleware(RetryAfter())
-    me = await bot.get_me()
+    me = await wait_for_telegram(bot, settings.telegram_api_url)
     username = settings.bot_username or me.username
     sender = build_sender(settings, token, sessions, clock=clock, bot_username=username)
     storage, isolation, seen = build_storage(settings.redis_url, token)

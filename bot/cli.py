@@ -1,29 +1,52 @@
-"""The `courtyard` command (also `python -m bot`): set up courtyards, people and roles; run."""
+"""The `courtyard` command (also `python -m bot`): set up courtyards, people and roles; run.
+
+It starts without the bot framework: aiogram (seconds to import), the store and the services are
+imported by the commands that use them, so `--help` and the store commands answer at once."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gettext
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
+from bot.i18n import terminal_translations
+from services.access import ROLE_NAMES, Role
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import build_i18n
-from bot.schema import upgrade
-from models import GovernanceKind
-from models.db import create_engine, session_factory
-from services import courtyards, household_import, roles
-from services.clock import utc_now
-from services.errors import DomainError
-from views.errors import error_text
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+    from bot.config import Settings
+    from services.errors import DomainError
+
+Command = Callable[[argparse.Namespace, "Settings"], Coroutine[Any, Any, int]]
+# models.GovernanceKind's values (a test keeps them equal): the store costs --help a second
+GOVERNANCE = ("property_company", "self_governed", "service_center", "none")
+# commands that run the bot: they load aiogram and its i18n context
+BOT_COMMANDS = ("run", "send", "demo")
+
+
+class _Catalog:
+    """The terminal's catalog: the store commands translate without aiogram's I18n."""
+
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    return _Catalog.translations.gettext(message)
+
+
+def _roles_help() -> str:
+    chinese = terminal_translations("zh_Hans")
+    return ", ".join(
+        f"{role.value} ({chinese.gettext(ROLE_NAMES[role])})"
+        for role in Role
+        if role is not Role.RESIDENT
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,20 +58,21 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--address")
     add.add_argument("--community")
     add.add_argument("--code", help="short code used in ticket numbers (default Y01, Y02, ...)")
-    add.add_argument(
-        "--governance",
-        choices=[g.value for g in GovernanceKind],
-        default=GovernanceKind.SERVICE_CENTER.value,
-    )
+    add.add_argument("--governance", choices=GOVERNANCE, default="service_center")
     imp = sub.add_parser("import-households", help="import households from CSV or XLSX")
     imp.add_argument("file", type=Path)
     imp.add_argument("--courtyard", required=True)
     inv = sub.add_parser("invite", help="print a courtyard's invite link")
     inv.add_argument("name")
     inv.add_argument("--renew", action="store_true", help="make a new code; old links stop")
+    roles_help = _roles_help()
     for name in ("grant", "revoke"):
-        g = sub.add_parser(name, help=f"{name} a role")
-        g.add_argument("role")
+        g = sub.add_parser(
+            name,
+            help=f"{name} a role",
+            description=f"{name.capitalize()} a role. Roles: {roles_help}.",
+        )
+        g.add_argument("role", help=f"one of: {roles_help} (residents join by invite)")
         g.add_argument("--user", type=int, required=True, help="Telegram user id")
         g.add_argument("--courtyard", help="one courtyard (default: all)")
     sub.add_parser("courtyards", help="list courtyards with household and member counts")
@@ -62,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def _with_store(settings: Settings, work: Callable[..., Awaitable[int]]) -> int:
+    from bot.schema import upgrade
+    from models.db import create_engine, session_factory
+
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -72,12 +99,18 @@ async def _with_store(settings: Settings, work: Callable[..., Awaitable[int]]) -
 
 
 async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.schema import upgrade
+
     await upgrade(settings.database_url)
     print(_("The store is up to date."))
     return 0
 
 
 async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from models import GovernanceKind
+    from services import courtyards
+    from services.clock import utc_now
+
     async def work(session: AsyncSession) -> int:
         c = await courtyards.create_courtyard(
             session,
@@ -95,13 +128,16 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from services import courtyards, household_import
+    from services.household_files import open_table
+
     path: Path = args.file
     if not await asyncio.to_thread(path.is_file):
         print(_("No such file: %(path)s") % {"path": path}, file=sys.stderr)
         return 1
-    rows = await asyncio.to_thread(
-        lambda: household_import.parse_rows(household_import.read_table(path))
-    )
+    # the first pass checks every row (and raises ImportRejected) before the store is touched
+    table = await asyncio.to_thread(open_table, path)
+    total = await asyncio.to_thread(household_import.check, table)
 
     def progress(done: int, total: int) -> None:
         print(_("… %(done)s of %(total)s rows") % {"done": done, "total": total}, file=sys.stderr)
@@ -109,7 +145,11 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: AsyncSession) -> int:
         courtyard = await courtyards.by_name(session, args.courtyard)
         result = await household_import.save_rows(
-            session, courtyard.id, rows, progress=progress if len(rows) >= 1000 else None
+            session,
+            courtyard.id,
+            household_import.household_rows(table),
+            total=total,
+            progress=progress if total >= 5 * household_import.BATCH else None,
         )
         print(
             _(
@@ -129,6 +169,9 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from services import courtyards
+    from services.clock import utc_now
+
     async def work(session: AsyncSession) -> int:
         courtyard = await courtyards.by_name(session, args.name)
         if args.renew:
@@ -164,6 +207,9 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 async def cmd_role(args: argparse.Namespace, settings: Settings) -> int:
+    from services import courtyards, roles
+    from services.clock import utc_now
+
     role = roles.parse_role(args.role)
 
     async def work(session: AsyncSession) -> int:
@@ -202,6 +248,8 @@ async def cmd_role(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_courtyards(args: argparse.Namespace, settings: Settings) -> int:
+    from services import courtyards
+
     async def work(session: AsyncSession) -> int:
         rows = await courtyards.summaries(session)
         if not rows:
@@ -232,10 +280,27 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.app import assemble, run
+    from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
+    from bot.app import assemble, run
+    from bot.schema import upgrade
+
+    if not _well_formed(token):
+        return 2
     await upgrade(settings.database_url)
-    await run(await assemble(settings, token))
+    try:
+        runtime = await assemble(settings, token)
+    except TelegramUnauthorizedError:
+        print(_("BOT_TOKEN was refused by Telegram: check it with @BotFather."), file=sys.stderr)
+        return 2
+    except TelegramAPIError as error:  # e.g. TELEGRAM_API_URL points at something else
+        print(
+            _("The Bot API at TELEGRAM_API_URL (%(url)s) answered: %(error)s")
+            % {"url": settings.telegram_api_url, "error": str(error).replace(token, "…")},
+            file=sys.stderr,
+        )
+        return 2
+    await run(runtime)
     return 0
 
 
@@ -248,10 +313,31 @@ async def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     from bot.app import run_sender
+    from bot.schema import upgrade
 
+    if not _well_formed(token):
+        return 2
     await upgrade(settings.database_url)
     await run_sender(settings, token)
     return 0
+
+
+def _well_formed(token: str) -> bool:
+    """Say so in one line (no TokenValidationError traceback) when BOT_TOKEN is malformed."""
+    from aiogram.utils.token import TokenValidationError, validate_token
+
+    try:
+        validate_token(token)
+    except TokenValidationError:
+        print(
+            _(
+                "BOT_TOKEN is malformed: a token from @BotFather looks like "
+                "123456789:AAE… (digits, a colon, then letters)."
+            ),
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -283,28 +369,57 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command != "migrate":  # every command migrates first; only `migrate` says how
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as error:
         print(f"configuration: {error}", file=sys.stderr)
         return 2
-    i18n = build_i18n(settings.default_locale)
+    _Catalog.translations = terminal_translations(settings.default_locale)
+    if args.command not in BOT_COMMANDS:
+        return _execute(args, settings)
+    try:  # a Ctrl-C while aiogram loads (seconds on a slow machine) is no traceback either
+        from bot.i18n import build_i18n
+
+        i18n = build_i18n(settings.default_locale)
+    except KeyboardInterrupt:
+        return 130
     with i18n.context(), i18n.use_locale(settings.default_locale):
-        try:
-            return asyncio.run(COMMANDS[args.command](args, settings))
-        except household_import.ImportRejected as error:
-            print(error_text(error), file=sys.stderr)
-            for problem in error.problems:
-                detail = (
-                    _(problem.message) % problem.params if problem.params else _(problem.message)
-                )
-                print(
-                    _("line %(line)s: %(problem)s") % {"line": problem.line, "problem": detail},
-                    file=sys.stderr,
-                )
-            return 1
-        except DomainError as error:
-            print(error_text(error), file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            return 130
+        return _execute(args, settings)
+
+
+def _execute(args: argparse.Namespace, settings: Settings) -> int:
+    from services.errors import DomainError
+    from services.household_import import ImportRejected
+
+    try:
+        return asyncio.run(COMMANDS[args.command](args, settings))
+    except ImportRejected as error:
+        print(_text(error), file=sys.stderr)
+        for problem in error.problems:
+            print(
+                _("line %(line)s: %(problem)s")
+                % {"line": problem.line, "problem": _filled(problem.message, problem.params)},
+                file=sys.stderr,
+            )
+        return 1
+    except DomainError as error:
+        print(_text(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _text(error: DomainError) -> str:
+    """A DomainError on the terminal. The store commands have no actor, so none of them raises
+    the errors whose parameters need the bot's views (roles, states)."""
+    return _filled(error.message, error.params)
+
+
+def _filled(message: str, params: dict[str, Any]) -> str:
+    text = _(message)
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):
+        return text

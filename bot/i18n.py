@@ -1,12 +1,14 @@
-"""Gettext catalogs: compiled from the .po files with Babel when stale, loaded by aiogram's I18n."""
+"""Gettext catalogs: compiled from the .po files with Babel when stale, loaded by aiogram's I18n
+for the bot, and by the standard library for the terminal (the CLI starts without aiogram)."""
 
 from __future__ import annotations
 
+import gettext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiogram.utils.i18n import I18n
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -19,6 +21,9 @@ def compile_catalogs(directory: Path = LOCALES_DIR) -> list[Path]:
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
         with mo_path.open("wb") as mo_file:
@@ -28,12 +33,26 @@ def compile_catalogs(directory: Path = LOCALES_DIR) -> list[Path]:
 
 
 def build_i18n(default_locale: str = "zh_Hans", directory: Path = LOCALES_DIR) -> I18n:
+    from aiogram.utils.i18n import I18n
+
     compile_catalogs(directory)
     return I18n(path=directory, default_locale=default_locale, domain=DOMAIN)
 
 
+def terminal_translations(locale: str, directory: Path = LOCALES_DIR) -> gettext.NullTranslations:
+    """One locale's catalog for text printed on the terminal (the same .mo files as the bot's)."""
+    compile_catalogs(directory)
+    try:
+        with (directory / locale / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo_file:
+            return gettext.GNUTranslations(mo_file)
+    except FileNotFoundError:  # the source locale: msgids are English
+        return gettext.NullTranslations()
+
+
 def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int:
     """The code's msgids are English: the en catalog translates each to itself."""
+    from babel.messages.pofile import read_po, write_po
+
     path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as po_file:
         catalog = read_po(po_file, locale=locale)
@@ -42,8 +61,6 @@ def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int
         if message.id and not message.string:
             message.string = message.id
             filled += 1
-    from babel.messages.pofile import write_po
-
     with path.open("wb") as po_file:
         write_po(po_file, catalog, width=100, omit_header=False, sort_output=True)
     return filled

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from services.errors import NotAllowed
+from services.errors import N_, NotAllowed
 
 
 class Role(enum.StrEnum):
@@ -17,6 +17,18 @@ class Role(enum.StrEnum):
     FINANCE = "finance"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+# how people call each role (msgids, translated by the channel: views, or the CLI's help)
+ROLE_NAMES: dict[Role, str] = {
+    Role.RESIDENT: N_("residents"),
+    Role.GRID_LEADER: N_("grid leaders"),
+    Role.REPAIR: N_("the repair team"),
+    Role.CUSTOMER_SERVICE: N_("customer service"),
+    Role.FINANCE: N_("finance"),
+    Role.SUPERVISOR: N_("supervisors"),
+    Role.ADMIN: N_("the service center"),
+}
 
 
 @dataclass(frozen=True)

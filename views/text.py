@@ -11,17 +11,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
 
+from services import access
 from services.access import Role
 
-ROLE_NAMES = {
-    Role.RESIDENT: __("residents"),
-    Role.GRID_LEADER: __("grid leaders"),
-    Role.REPAIR: __("the repair team"),
-    Role.CUSTOMER_SERVICE: __("customer service"),
-    Role.FINANCE: __("finance"),
-    Role.SUPERVISOR: __("supervisors"),
-    Role.ADMIN: __("the service center"),
-}
+ROLE_NAMES = {role: __(name) for role, name in access.ROLE_NAMES.items()}
 
 RELATION_NAMES = {
     "owner": __("Owner"),

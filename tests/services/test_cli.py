@@ -4,7 +4,10 @@ directory, reading what an operator would read on the terminal."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -353,3 +356,123 @@ def test_unknown_command_is_an_argparse_error(cli: Cli) -> None:
     run = cli("fly")
     assert run.code == 2
     assert "invalid choice" in run.err
+
+
+@pytest.mark.parametrize("command", ["run", "send"])
+def test_a_malformed_token_is_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "NEVER-PRINT-this-is-no-token")
+
+    run = cli(command)
+
+    assert run.code == 2
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    assert "BOT_TOKEN" in lines[0] and "malformed" in lines[0]
+    assert "Traceback" not in run.err and "TokenValidationError" not in run.err
+    assert "NEVER-PRINT" not in run.out + run.err
+
+
+def test_grant_help_lists_the_roles_with_their_chinese_names(cli: Cli) -> None:
+    run = cli("grant", "--help")
+    assert run.code == 0
+    text = " ".join(run.out.split())  # argparse wraps lines
+    for role, name in [
+        ("grid_leader", "网格长"),
+        ("repair", "维修组"),
+        ("customer_service", "客服"),
+        ("finance", "财务"),
+        ("supervisor", "监督委员会"),
+        ("admin", "服务中心"),
+    ]:
+        assert f"{role} ({name})" in text
+    assert "resident (" not in text  # residents join by invite, not by a grant
+
+
+def test_the_governance_choices_are_the_stores() -> None:
+    from bot.cli import GOVERNANCE
+    from models import GovernanceKind
+
+    assert tuple(g.value for g in GovernanceKind) == GOVERNANCE
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["courtyards"], ["add", "文化路5号院"]])
+def test_the_cli_and_its_store_commands_start_without_the_bot_framework(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """aiogram takes seconds to import: only `run` and `demo` may load it."""
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('aiogram', 'aiohttp'))\n"
+        "print('LOADED', loaded[:3])\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}",
+        "DEFAULT_LOCALE": "en",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_semicolon_file_is_imported_and_a_wrong_header_is_explained(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("add", "文化路5号院")
+    good = tmp_path / "homes.csv"
+    good.write_text("楼栋;单元;房号;面积\n1号楼;1单元;101;80\n", encoding="utf-8")
+    assert cli("import-households", str(good), "--courtyard", "文化路5号院").code == 0
+    assert cli.count(Household) == 1
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("楼;单元号;房间;面积\n1号楼;1单元;102;80\n", encoding="utf-8")
+    run = cli("import-households", str(bad), "--courtyard", "文化路5号院")
+    assert run.code == 1
+    assert "line 1: missing column(s): building, unit, room" in run.err
+    assert "“楼” “单元号” “房间” “面积”" in run.err
+    assert "separated by “;”" in run.err
+    assert "the file is empty" not in run.err
+    assert cli.count(Household) == 1
+
+
+def test_import_problems_in_chinese(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", "zh_Hans")
+    cli("add", "文化路5号院")
+    path = households_csv(
+        tmp_path / "homes.csv",
+        "1号楼,1单元,101,,0",
+        "1号楼,1单元,102,80,②",
+        "1号楼,1单元,103,1e9999999,0",
+    )
+    run = cli("import-households", str(path), "--courtyard", "文化路5号院")
+    assert run.code == 1
+    assert "第 2 行：面积为空" in run.err
+    assert "第 3 行：车位数 ② 不是整数" in run.err
+    assert "第 4 行：面积 1e9999999 不是有效的正数（平方米）" in run.err
+    assert "Traceback" not in run.err
+    assert cli.count(Household) == 0
+
+
+def test_a_broken_workbook_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    cli("add", "文化路5号院")
+    path = tmp_path / "homes.xlsx"
+    path.write_bytes(b"this is not a zip file")
+    run = cli("import-households", str(path), "--courtyard", "文化路5号院")
+    assert run.code == 1
+    assert run.err.strip().splitlines() == ["The file is not a readable .xlsx workbook."]

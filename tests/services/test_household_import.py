@@ -14,6 +14,7 @@ from models import Household
 from services import courtyards, household_import
 from services.clock import FixedClock
 from services.errors import DomainError
+from services.household_files import open_table
 from services.household_import import ImportRejected, ImportResult
 
 HEADER = "building,unit,room,area_m2,parking_spots,owner_name,phone"
@@ -29,9 +30,12 @@ async def import_file(
     sessions: async_sessionmaker[AsyncSession], courtyard_id: int, path: Path
 ) -> ImportResult:
     """What `courtyard import-households` does: validate the whole file, then write it."""
-    rows = household_import.parse_rows(household_import.read_table(path))
+    table = open_table(path)
+    total = household_import.check(table)
     async with sessions() as session, session.begin():
-        return await household_import.save_rows(session, courtyard_id, rows)
+        return await household_import.save_rows(
+            session, courtyard_id, household_import.household_rows(table), total=total
+        )
 
 
 async def stored(sessions: async_sessionmaker[AsyncSession]) -> list[Household]:
@@ -204,14 +208,20 @@ async def test_a_large_file_reports_progress(
         for d in range(1, 12)
     ]
     path = write_csv(tmp_path / "big.csv", HEADER, *lines)
-    rows = household_import.parse_rows(household_import.read_table(path))
+    table = open_table(path)
+    total = household_import.check(table)
     seen: list[tuple[int, int]] = []
     async with sessions() as session, session.begin():
         result = await household_import.save_rows(
-            session, courtyard_id, rows, progress=lambda done, total: seen.append((done, total))
+            session,
+            courtyard_id,
+            household_import.household_rows(table),
+            total=total,
+            progress=lambda done, total: seen.append((done, total)),
+            batch_size=200,
         )
     assert result.created == len(lines) == 506
-    assert seen == [(500, 506), (506, 506)]
+    assert seen == [(200, 506), (400, 506), (506, 506)]
     assert await household_count(sessions) == 506
 
 
@@ -255,11 +265,17 @@ async def test_missing_column_is_reported_on_the_header_line(
         "1号楼,1单元,101,0",
     )
     assert await rejected(sessions, courtyard_with_homes, path) == [
-        (2, "missing column(s): area_m2")
+        (
+            2,
+            "missing column(s): area_m2; the header has “building” “unit” “room” "
+            "“parking_spots” (columns separated by “,”)",
+        )
     ]
 
 
-@pytest.mark.parametrize("area", ["abc", "-5", "12.345", "0", ""])
+@pytest.mark.parametrize(
+    "area", ["abc", "-5", "12.345", "0", "NaN", "sNaN", "Infinity", "1e9999999", "1e-9999999"]
+)
 async def test_bad_area(
     sessions: async_sessionmaker[AsyncSession],
     courtyard_with_homes: int,
@@ -305,7 +321,7 @@ async def test_bad_phone(
 ) -> None:
     path = write_csv(tmp_path / "bad.csv", HEADER, "1号楼,1单元,101,80,0,张三,call me")
     assert await rejected(sessions, courtyard_with_homes, path) == [
-        (2, "phone call me is not a phone number")
+        (2, "phone call me is not a mainland mobile or landline number")
     ]
 
 
@@ -339,7 +355,7 @@ async def test_every_problem_of_a_file_is_listed_and_an_xlsx_too(
         (3, "room is empty"),
         (4, "area_m2 abc is not a positive number of m²"),
         (4, "parking_spots 1.5 is not a whole number"),
-        (4, "phone ? is not a phone number"),
+        (4, "phone ? is not a mainland mobile or landline number"),
     ]
 
 
@@ -422,6 +438,197 @@ async def test_a_file_with_no_header_at_all_names_the_missing_columns(
     with pytest.raises(ImportRejected) as caught:
         await import_file(sessions, courtyard_id, path)
     [problem] = caught.value.problems
-    assert problem.line == 4  # three rows were taken for titles; the fourth must be the header
-    assert problem.params == {"columns": "building, unit, room, area_m2"}
+    # no row names a column: the first row is shown as the header that was expected
+    assert problem.line == 1
+    assert problem.params == {
+        "columns": "building, unit, room, area_m2",
+        "found": "“1号楼” “1单元” “100” “80”",
+        "delimiter": "“,”",
+    }
     assert await household_count(sessions) == 0
+
+
+# ---- other separators, and headers that are not what was expected -----------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+async def test_semicolon_tab_and_bar_separated_files_are_imported(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path, delimiter: str
+) -> None:
+    """Excel in a European locale saves CSV with ";"; database exports often use a tab."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(
+        tmp_path / "homes.csv",
+        "文化路5号院住户信息表",
+        delimiter.join(HEADER.split(",")),
+        delimiter.join(["1号楼", "1单元", "101", "86.5", "1", "张三", "13800138000"]),
+        delimiter.join(["1号楼", "1单元", "102", "1,072.5", "0", "", ""]),
+    )
+    assert await import_file(sessions, courtyard_id, path) == ImportResult(2, 0, 0)
+    assert [(h.room, h.area_centi_m2, h.owner_name) for h in await stored(sessions)] == [
+        ("101", 8650, "张三"),
+        ("102", 107250, None),
+    ]
+
+
+async def test_a_wrong_header_shows_what_was_expected_and_what_was_found(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        "楼;单元号;房间;面积(平方米)",
+        "1号楼;1单元;101;80",
+        "1号楼;1单元;102;80",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (
+            1,
+            "no header row: expected the columns building, unit, room, area_m2, found "
+            "“楼” “单元号” “房间” “面积(平方米)” (columns separated by “;”)",
+        )
+    ]
+
+
+async def test_an_empty_area_says_it_is_empty(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv", HEADER, "1号楼,1单元,101,80,0,,", "1号楼,1单元,102, ,0,,"
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [(3, "area_m2 is empty")]
+
+
+@pytest.mark.parametrize("phone", ["12345", "138001380001", "23800138000", "0371-123"])
+async def test_a_phone_that_is_no_mainland_number_is_refused(
+    sessions: async_sessionmaker[AsyncSession],
+    courtyard_with_homes: int,
+    tmp_path: Path,
+    phone: str,
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", HEADER, f"1号楼,1单元,101,80,0,张三,{phone}")
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, f"phone {phone} is not a mainland mobile or landline number")
+    ]
+
+
+async def test_phones_are_stored_one_way(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    courtyard_id = await make_courtyard(sessions, clock)
+    path = write_csv(
+        tmp_path / "homes.csv",
+        HEADER,
+        "1号楼,1单元,101,80,0,,138 0013 8000",
+        "1号楼,1单元,102,80,0,,037112345678",
+        "1号楼,1单元,103,80,0,,(010) 1234-5678",
+    )
+    await import_file(sessions, courtyard_id, path)
+    assert [h.phone for h in await stored(sessions)] == [
+        "13800138000",
+        "0371-12345678",
+        "010-12345678",
+    ]
+
+
+# ---- hostile files: a localized problem, never a traceback ------------------------------------
+
+
+@pytest.mark.parametrize("parking", ["②", "²", "٣", "999999999999999999999"])
+async def test_parking_that_looks_like_a_digit_is_refused(
+    sessions: async_sessionmaker[AsyncSession],
+    courtyard_with_homes: int,
+    tmp_path: Path,
+    parking: str,
+) -> None:
+    """ "②".isdigit() is true, but int("②") fails."""
+    path = write_csv(tmp_path / "bad.csv", HEADER, f"1号楼,1单元,101,80,{parking},,")
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, f"parking_spots {parking} is not a whole number")
+    ]
+
+
+async def test_a_nul_byte_in_a_cell_is_refused(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv", HEADER, "1号楼,1单元,1\x0001,80,0,,", "1号楼,1单元,102,80,0,张\x00三,"
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, "room contains a control character (such as NUL)"),
+        (3, "owner_name contains a control character (such as NUL)"),
+    ]
+
+
+async def test_a_cell_longer_than_the_csv_limit_is_a_problem_on_its_line(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        HEADER,
+        "1号楼,1单元,101,80,0,,",
+        "1号楼,1单元,102,80,0," + "x" * 140_000 + ",",
+    )
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (3, "a cell is longer than 131072 characters")
+    ]
+
+
+async def test_a_long_value_is_shown_shortened(
+    sessions: async_sessionmaker[AsyncSession], courtyard_with_homes: int, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", HEADER, "1号楼,1单元,101," + "9" * 5000 + ",0,,")
+    assert await rejected(sessions, courtyard_with_homes, path) == [
+        (2, "area_m2 " + "9" * 40 + "… is not a positive number of m²")
+    ]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip file", b"PK\x03\x04broken"])
+async def test_an_xlsx_that_is_not_a_workbook_is_one_clear_problem(
+    sessions: async_sessionmaker[AsyncSession],
+    courtyard_with_homes: int,
+    tmp_path: Path,
+    content: bytes,
+) -> None:
+    path = tmp_path / "homes.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(DomainError) as caught:
+        await import_file(sessions, courtyard_with_homes, path)
+    assert caught.value.message == "The file is not a readable .xlsx workbook."
+    assert await household_count(sessions) == 2
+
+
+async def test_a_reimport_across_batches_counts_and_writes_each_row_once(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, tmp_path: Path
+) -> None:
+    """Rows are written in batches: a select, one multi-row insert and one update each."""
+    courtyard_id = await make_courtyard(sessions, clock)
+    first = write_csv(
+        tmp_path / "first.csv",
+        HEADER,
+        *[f"1号楼,1单元,{r},50,0,业主{r},13800138{r:03d}" for r in range(1, 8)],
+    )
+    await import_file(sessions, courtyard_id, first)
+    second = write_csv(
+        tmp_path / "second.csv",
+        HEADER,
+        *[
+            f"1号楼,1单元,{r},{50 if r % 2 else 60},0,,13800138{r:03d}"
+            if r <= 7
+            else f"1号楼,1单元,{r},70,1,新业主,"
+            for r in range(1, 11)
+        ],
+    )
+    table = open_table(second)
+    total = household_import.check(table)
+    async with sessions() as session, session.begin():
+        result = await household_import.save_rows(
+            session, courtyard_id, household_import.household_rows(table), total=total, batch_size=3
+        )
+    # every one of rows 1-7 lost its owner's name; rows 2, 4, 6 were also re-measured
+    assert result == ImportResult(created=3, updated=7, unchanged=0)
+    homes = {int(h.room): h for h in await stored(sessions)}
+    assert len(homes) == 10
+    assert [homes[r].area_centi_m2 for r in range(1, 11)] == [5000, 6000] * 3 + [5000] + [7000] * 3
+    assert {homes[r].owner_name for r in range(1, 8)} == {None}
+    assert homes[3].phone == "13800138003"
+    assert (homes[9].owner_name, homes[9].parking_spaces) == ("新业主", 1)
