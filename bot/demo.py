@@ -58,6 +58,10 @@ async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
 async def run_demo(settings: Settings, *, port: int | None = None) -> int:
     if "database_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+    # a demo is tried at any hour: messages that would wait for the morning go out at once
+    quiet_off = "quiet_hours" not in settings.model_fields_set
+    if quiet_off:
+        settings = settings.model_copy(update={"quiet_hours": "off"})
     sandbox = Sandbox(
         bot_username=DEMO_USERNAME,
         limits=SandboxLimits(enabled=True),
@@ -70,6 +74,14 @@ async def run_demo(settings: Settings, *, port: int | None = None) -> int:
         runtime = await assemble(demo, DEMO_TOKEN)
         print("\n  " + _("The sandbox is running: open %(url)s/ in a browser.") % {"url": url})
         print("  " + _("All demo data is invented."))
+        if quiet_off:
+            print(
+                "  "
+                + _(
+                    "Quiet hours are off in the demo: every message goes out at once "
+                    "(set QUIET_HOURS=21:00-08:00 to try them)."
+                )
+            )
         for name, code in invites.items():
             print(
                 "  "
