@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -52,6 +52,21 @@ def relation_name(value: str) -> str:
 
 def local_time(at: datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def arrival(at: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """When something waiting will happen, to fit "… will get it %(when)s": "at 8:00 this
+    morning" (早上 8:00), "at 8:00 tomorrow morning" (明天早上 8:00), "on 12-05 at 8:00"."""
+    local, today = at.astimezone(zone), now.astimezone(zone).date()
+    values = {"time": f"{local.hour}:{local.minute:02d}", "day": local.strftime("%m-%d")}
+    morning = local.hour < 12
+    if local.date() == today:
+        return (_("at %(time)s this morning") if morning else _("today at %(time)s")) % values
+    if local.date() == today + timedelta(days=1):
+        return (
+            _("at %(time)s tomorrow morning") if morning else _("tomorrow at %(time)s")
+        ) % values
+    return _("on %(day)s at %(time)s") % values
 
 
 def area(centi_m2: int) -> str:
