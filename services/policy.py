@@ -15,8 +15,13 @@ class QuietHours:
     start: time = time(21, 0)
     end: time = time(8, 0)
 
+    @property
+    def active(self) -> bool:
+        """Off when start == end (QUIET_HOURS=off)."""
+        return self.start != self.end
+
     def contains(self, local: time) -> bool:
-        if self.start == self.end:
+        if not self.active:
             return False
         if self.start < self.end:
             return self.start <= local < self.end
