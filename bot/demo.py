@@ -55,9 +55,39 @@ async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
     return invites
 
 
-async def run_demo(settings: Settings, *, port: int | None = None) -> int:
+def demo_settings(settings: Settings) -> Settings:
+    """The demo's own store, and quiet hours off unless QUIET_HOURS was set: a demo is tried
+    at any hour, and messages that would wait for the morning should go out at once."""
+    changes: dict[str, str] = {}
     if "database_url" not in settings.model_fields_set:
-        settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+        changes["database_url"] = DEMO_DATABASE
+    if "quiet_hours" not in settings.model_fields_set:
+        changes["quiet_hours"] = "off"
+    return settings.model_copy(update=changes)
+
+
+def banner(settings: Settings, url: str, invites: dict[str, str]) -> str:
+    lines = [
+        _("The sandbox is running: open %(url)s/ in a browser.") % {"url": url},
+        _("All demo data is invented."),
+    ]
+    if not settings.policy().quiet_hours.active:
+        lines.append(
+            _(
+                "Quiet hours are off in the demo: every message goes out at once "
+                "(set QUIET_HOURS=21:00-08:00 to try them)."
+            )
+        )
+    for name, code in invites.items():
+        lines.append(
+            _("Invite to %(courtyard)s: /start %(code)s") % {"courtyard": name, "code": code}
+        )
+    lines.append(_("Stop with Ctrl+C."))
+    return "\n" + "\n".join("  " + line for line in lines) + "\n"
+
+
+async def run_demo(settings: Settings, *, port: int | None = None) -> int:
+    settings = demo_settings(settings)
     sandbox = Sandbox(
         bot_username=DEMO_USERNAME,
         limits=SandboxLimits(enabled=True),
@@ -68,14 +98,7 @@ async def run_demo(settings: Settings, *, port: int | None = None) -> int:
         invites = await prepare(settings, sandbox)
         demo = settings.model_copy(update={"telegram_api_url": url, "bot_username": DEMO_USERNAME})
         runtime = await assemble(demo, DEMO_TOKEN)
-        print("\n  " + _("The sandbox is running: open %(url)s/ in a browser.") % {"url": url})
-        print("  " + _("All demo data is invented."))
-        for name, code in invites.items():
-            print(
-                "  "
-                + _("Invite to %(courtyard)s: /start %(code)s") % {"courtyard": name, "code": code}
-            )
-        print("  " + _("Stop with Ctrl+C.") + "\n", flush=True)
+        print(banner(settings, url, invites), flush=True)
         await run(runtime)
     finally:
         await sandbox.stop()

@@ -55,10 +55,15 @@ async def on_relation(
         raise Stale() from None
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         raise Stale()
+    now = clock()
     result = await membership.request(
-        session, actor, callback_data.h, relation, clock(), policy, invite=callback_data.k
+        session, actor, callback_data.h, relation, now, policy, invite=callback_data.k
     )
-    await query.message.edit_text(view.request_sent(result))
+    # in the quiet hours the leaders get it in the morning: say so honestly
+    arrives = policy.delivery_at(membership.REQUESTED, now)
+    await query.message.edit_text(
+        view.request_sent(result, arrives if arrives > now else None, now, policy.timezone)
+    )
     await query.answer(_("Request sent"))
 
 

@@ -18,6 +18,7 @@ from services.errors import N_, DomainError, InvalidInput, NotFound
 from services.policy import Policy
 
 LEADER_ROLES = (Role.GRID_LEADER, Role.ADMIN)
+REQUESTED = "membership.requested"  # outbox kind: a join request, to the grid leaders
 
 
 class AlreadyRequested(DomainError):
@@ -200,7 +201,7 @@ async def request(
     for leader in leaders:
         await outbox.enqueue(
             session,
-            kind="membership.requested",
+            kind=REQUESTED,
             payload=payload,
             dedupe_key=f"membership-requested:{membership.id}:{leader}",
             now=now,

@@ -1,4 +1,5 @@
-"""Settings the rules need (time zone, quiet hours), handed in by the process, not read here."""
+"""Settings the rules need (time zone, quiet hours), handed in by the process, not read here;
+and which kinds of message wait out the quiet hours."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ class QuietHours:
     start: time = time(21, 0)
     end: time = time(8, 0)
 
+    @property
+    def active(self) -> bool:
+        """Off when start == end (QUIET_HOURS=off)."""
+        return self.start != self.end
+
     def contains(self, local: time) -> bool:
-        if self.start == self.end:
+        if not self.active:
             return False
         if self.start < self.end:
             return self.start <= local < self.end
@@ -23,6 +29,33 @@ class QuietHours:
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Per outbox kind: does a non-urgent message of this kind wait out the quiet hours? Work for
+# the repair team (a new ticket's card, a worker's work card) goes at once: the team decides
+# who is on duty at night. News for residents and grid leaders waits until the morning.
+# Urgent tickets (no water, no power, someone trapped) never wait. Every kind is listed here.
+WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
+    "ticket.card": False,
+    "ticket.work": False,
+    "ticket.taken_away": False,
+    "ticket.alert": True,
+    "ticket.digest": True,
+    "ticket.update": True,
+    "ticket.resolved": True,
+    "ticket.autoclosed": True,
+    "ticket.filed_for_you": True,
+    "ticket.feedback": True,
+    "membership.requested": True,
+    "membership.approved": True,
+    "membership.rejected": True,
+    "membership.registered": True,
+    "membership.digest": True,
+}
+
+
+def waits_for_quiet_hours(kind: str) -> bool:
+    """A kind not in the table waits: a message late in the morning is the smaller harm."""
+    return WAITS_FOR_QUIET_HOURS.get(kind, True)
 
 
 @dataclass(frozen=True)
@@ -48,3 +81,14 @@ class Policy:
         if end <= local:
             end = end + timedelta(days=1)
         return end.astimezone(at.tzinfo)
+
+    def delivery_at(self, kind: str, at: datetime, *, urgent: bool = False) -> datetime:
+        """When a message of `kind` written at `at` goes out (what the actor is told, too)."""
+        if urgent or not waits_for_quiet_hours(kind):
+            return at
+        return self.after_quiet_hours(at)
+
+    def quiet_for(self, kind: str, *, urgent: bool = False) -> Policy | None:
+        """The `quiet=` argument of outbox.enqueue for a message of `kind`: this policy if
+        the message waits out the quiet hours, else None."""
+        return None if urgent or not waits_for_quiet_hours(kind) else self

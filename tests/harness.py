@@ -110,6 +110,10 @@ class FakeTelegram(BaseSession):
     def chat(self, chat_id: int) -> ChatLog:
         return self.chats.setdefault(chat_id, ChatLog())
 
+    def next_message_id(self) -> int:
+        """As in Telegram, ids grow with every message in a chat, the person's and the bot's."""
+        return next(self._ids)
+
     def fail_once(self, match: Callable[[TelegramMethod[Any]], bool], error: Exception) -> None:
         self.failures.append((match, error))
 
@@ -187,7 +191,7 @@ class FakeTelegram(BaseSession):
             log.reply_keyboard = None
         text = method.text if isinstance(method, SendMessage) else None
         message = Message(
-            message_id=next(self._ids),
+            message_id=self.next_message_id(),
             date=datetime.now(UTC),
             chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
             from_user=bot_user(),
@@ -240,7 +244,6 @@ class World:
         # Telegram's update ids only grow: a restarted world on the same store starts higher
         self._update_ids = itertools.count(first_update_id)
         self.callback_owner: dict[str, int] = {}
-        self._user_message_ids = itertools.count(10_000)
         self.people: dict[int, Person] = {}
 
     def new_sender(self, settings: SenderSettings | None = None) -> OutboxSender:
@@ -340,7 +343,7 @@ class Person:
             command = text.split()[0]
             entities = [MessageEntity(type="bot_command", offset=0, length=len(command))]
         message = Message(
-            message_id=next(self.world._user_message_ids),
+            message_id=self.world.telegram.next_message_id(),
             date=datetime.now(UTC),
             chat=chat,
             from_user=self.user,

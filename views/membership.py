@@ -19,7 +19,7 @@ from views.callbacks import Decide, PickCourtyard
 from views.menu import menu_for
 from views.outbox import RenderContext, Rendered, renders
 from views.pickers import Id
-from views.text import area, h, local_time, relation_name
+from views.text import area, arrival, h, local_time, relation_name
 
 PENDING_PAGE = 8  # requests per page of /pending
 
@@ -122,8 +122,11 @@ def reason_text(reason: str) -> str:
     return str(label) if label is not None else reason
 
 
-def request_sent(result: JoinRequest) -> str:
-    return _(
+def request_sent(
+    result: JoinRequest, arrives: datetime | None, now: datetime, zone: ZoneInfo
+) -> str:
+    """`arrives`: when the grid leader gets it, if not now (quiet hours)."""
+    text = _(
         "📨 Your request to join %(courtyard)s, room %(household)s, as %(relation)s has been "
         "sent to the grid leader. You will get a message when they answer."
     ) % {
@@ -131,6 +134,11 @@ def request_sent(result: JoinRequest) -> str:
         "household": h(result.household_label),
         "relation": relation_name(result.relation.value).lower(),
     }
+    if arrives is not None:
+        text += "\n" + _("The grid leader will get it %(when)s.") % {
+            "when": arrival(arrives, now, zone)
+        }
+    return text
 
 
 def waiting(requests: Sequence[Waiting], zone: ZoneInfo) -> str:

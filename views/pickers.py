@@ -15,6 +15,7 @@ from pydantic import Field
 
 from services.addresses import Place
 from views.text import RELATION_NAMES, h
+from views.text import building as building_name
 
 PER_PAGE = 12
 COLUMNS = 3
@@ -103,7 +104,7 @@ def units(
         _button(name or _("(no unit)"), frame.data("r", b=b, u=i)) for i, name in enumerate(names)
     ]
     pages = [frame.data("u", b=b, n=p) for p in range(_pages(len(buttons)))]
-    text = _("Building %(building)s. Which unit?") % {"building": h(building)}
+    text = _("%(building)s. Which unit?") % {"building": building_name(building)}
     return text, _paged(buttons, page, pages, back=frame.data("b"))
 
 

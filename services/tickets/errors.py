@@ -57,5 +57,12 @@ class EmptyDescription(InvalidInput):
     message = N_("Please describe the problem in a few words, or send a voice message.")
 
 
+class DescriptionTooShort(InvalidInput):
+    message = N_(
+        "Please say in a few words what is wrong (at least %(minimum)s letters or characters), "
+        "for example: the corridor light on the 3rd floor is out. Or send a voice message 🎤."
+    )
+
+
 class DescriptionTooLong(InvalidInput):
     message = N_("Please keep it shorter: at most %(limit)s characters (you sent %(length)s).")

@@ -21,7 +21,7 @@ from models import (
 )
 from services import courtyards, outbox, roles
 from services.access import Role
-from services.policy import Policy
+from services.policy import Policy, waits_for_quiet_hours
 from services.tickets.info import TicketInfo
 
 CARD = "ticket.card"
@@ -95,7 +95,8 @@ async def send(
         now=now,
         user_id=recipient.user_id,
         chat_id=recipient.chat_id,
-        quiet=quiet,
+        # the kind decides whether it may wait (services.policy.WAITS_FOR_QUIET_HOURS)
+        quiet=quiet if waits_for_quiet_hours(kind) else None,
     )
 
 

@@ -3,6 +3,7 @@ leader for a household that phoned or came by. Numbers are per courtyard: WSL-00
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,6 +32,7 @@ from services.policy import Policy
 from services.tickets import alerts, deadlines, notices
 from services.tickets.errors import (
     DescriptionTooLong,
+    DescriptionTooShort,
     EmptyDescription,
     NotYourHousehold,
     TooManyPhotos,
@@ -39,10 +41,24 @@ from services.tickets.info import TicketInfo, describe
 from services.tickets.permissions import FILERS
 
 MAX_PHOTOS = 5
+# letters or digits (a Chinese character counts as one): "灯不亮" is enough, "👍" or "ok" is not
+DESCRIPTION_MIN = 3
 DESCRIPTION_MAX = 500
 PLACE_MAX = 60
 VOICE_MAX_SECONDS = 300
 CHANNELS_ON_BEHALF = ("phone", "visit")
+FILED_FOR_YOU = "ticket.filed_for_you"
+
+
+def team_starts_at(now: datetime, policy: Policy, *, urgent: bool) -> datetime:
+    """When a new ticket's clock starts: its card goes out at once, but a normal ticket filed
+    in the quiet hours is not expected to be taken before they end."""
+    return now if urgent else policy.after_quiet_hours(now)
+
+
+def household_told_at(now: datetime, policy: Policy, *, urgent: bool) -> datetime:
+    """When the household hears of a ticket filed on its behalf now."""
+    return policy.delivery_at(FILED_FOR_YOU, now, urgent=urgent)
 
 
 def clean_description(text: str | None) -> str:
@@ -51,7 +67,14 @@ def clean_description(text: str | None) -> str:
         raise EmptyDescription()
     if len(text) > DESCRIPTION_MAX:
         raise DescriptionTooLong(limit=DESCRIPTION_MAX, length=len(text))
+    if len(_real_characters(text)) < DESCRIPTION_MIN or len(set(_real_characters(text))) < 2:
+        raise DescriptionTooShort(minimum=DESCRIPTION_MIN)
     return text
+
+
+def _real_characters(text: str) -> list[str]:
+    """The letters and digits of a text: no emoji, punctuation or spaces."""
+    return [c.casefold() for c in text if unicodedata.category(c)[0] in "LN"]
 
 
 def check_voice(duration: int) -> None:
@@ -181,7 +204,7 @@ async def file_on_behalf(
     await notices.tell_answerers(
         session,
         ticket,
-        kind="ticket.filed_for_you",
+        kind=FILED_FOR_YOU,
         payload={**info.payload(), "by": actor.name},
         now=now,
         policy=policy,
@@ -205,8 +228,7 @@ async def _create(
     courtyard = await session.get(Courtyard, home.courtyard_id)
     assert courtyard is not None
     window = await deadlines.window_for(session, courtyard.id, draft.category, draft.urgency)
-    # a normal ticket's clock starts when the team may be told: after the quiet hours
-    start = now if draft.urgency is Urgency.URGENT else policy.after_quiet_hours(now)
+    start = team_starts_at(now, policy, urgent=draft.urgency is Urgency.URGENT)
     seq = await next_seq(session, courtyard.id)
     ticket = Ticket(
         courtyard_id=courtyard.id,

@@ -39,10 +39,10 @@ async def memberships(sessions: async_sessionmaker[AsyncSession]) -> list[Member
 @pytest.mark.parametrize(
     ("typed", "shown"),
     [
-        ("2号楼", "Building 2号楼. Which unit?"),
-        ("我住2号楼", "Building 2号楼. Which unit?"),
-        ("2栋", "Building 2号楼. Which unit?"),
-        ("２号楼", "Building 2号楼. Which unit?"),  # full-width digit
+        ("2号楼", "2号楼. Which unit?"),
+        ("我住2号楼", "2号楼. Which unit?"),
+        ("2栋", "2号楼. Which unit?"),
+        ("２号楼", "2号楼. Which unit?"),  # full-width digit
         ("2-1", "2号楼-1单元. Which room?"),
         ("2-1-501", "Room 2号楼-1单元-501. Are you the owner, a tenant, or family?"),
         ("2号楼1单元501", "Room 2号楼-1单元-501. Are you the owner, a tenant, or family?"),
@@ -99,7 +99,7 @@ async def test_nothing_matches_kindly_and_the_picker_again(
     texts = person.texts()
     assert texts[-2].startswith("Sorry, I could not find “我不知道” here.")
     assert "/" not in texts[-2]  # no slash command for an elderly user
-    assert texts[-1] == "Building 1号楼. Which unit?"
+    assert texts[-1] == "1号楼. Which unit?"
     assert person.buttons()[:2] == ["1单元", "2单元"]
     await person.sends("9号楼")
     assert person.texts()[-2].startswith("Sorry, I could not find “9号楼” here.")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
 
 from models import Membership, MembershipStatus
+from services.clock import FixedClock
 
 
 async def memberships(sessions: async_sessionmaker[AsyncSession]) -> list[Membership]:
@@ -49,3 +50,22 @@ async def test_resident_joins_and_leader_approves(
     # the welcome brings the resident's menu with it: no /menu needed
     assert "🏠 My home" in resident.menu()
     assert "🛠 Report a repair" in resident.menu()
+
+
+async def test_a_request_at_three_in_the_morning_says_when_the_leader_gets_it(
+    world: World,
+    courtyard: dict[str, Any],
+    clock: FixedClock,
+) -> None:
+    resident = world.person("王阿姨", 9001)
+    leader = world.person("李网格长", LEADER_ID)
+    clock.advance(hours=17)  # 03:00 in Zhengzhou
+    await resident.sends(f"/start {courtyard['invite']}")
+    await resident.taps("2号楼")
+    await resident.taps("1单元")
+    await resident.taps("501")
+    await resident.taps("业主")
+    assert resident.last_message().endswith("\n网格长将在早上 8:00 收到。")
+    assert leader.texts() == []  # a join request waits out the quiet hours
+    await world.deliver_all()
+    assert "新的入户申请" in leader.last_message()

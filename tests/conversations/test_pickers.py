@@ -78,7 +78,7 @@ async def test_back_from_rooms_to_units_and_buildings(
     await person.taps("2号楼")
     await person.taps("2单元")
     await person.taps("↩ Back")
-    assert person.last_message() == "Building 2号楼. Which unit?"
+    assert person.last_message() == "2号楼. Which unit?"
     await person.taps("↩ Back")
     assert person.last_message().startswith("Which building do you live in?")
 

@@ -75,7 +75,7 @@ async def report_leaking_pipe(resident: Person) -> None:
     for part in ("2号楼-1单元-501", "Water / plumbing", "厨房水管漏水", "Photos: 2", "Normal"):
         assert part in summary
     await resident.taps("✅ File it")
-    assert "Filed as <b>WSL-0001</b>" in resident.texts()[-2]
+    assert "Filed as <b>WSL-0001</b>" in resident.last_message()
 
 
 async def test_report_claim_fix_confirm_and_rate(

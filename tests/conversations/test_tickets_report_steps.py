@@ -89,7 +89,7 @@ async def test_an_urgent_report_by_voice_in_a_common_area(
     for part in ("Voice message, 8 s", "Common area: 2号楼电梯", "Urgent", "Photos: 0"):
         assert part in summary
     await resident.taps("✅ File it")
-    assert "Marked urgent" in resident.texts()[-2]
+    assert "Marked urgent" in resident.last_message()
 
     card = zhang.last_message(group)
     assert "URGENT repair request" in card and "Told by voice message" in card
@@ -202,7 +202,7 @@ async def test_customer_service_files_for_a_neighbour_who_phoned(
     await service.taps("Normal")
     assert "Received by a phone call" in service.last_message()
     await service.taps("✅ File it")
-    assert "Filed as <b>WSL-0001</b>" in service.texts()[-2]
+    assert "Filed as <b>WSL-0001</b>" in service.last_message()
 
     told = neighbour.last_message()
     assert "小陈 filed a repair request for your home 1号楼-1单元-101, after a phone call" in told

@@ -41,6 +41,7 @@ from services.policy import Policy
 from services.tickets import deadlines, reporting
 from services.tickets.errors import (
     DescriptionTooLong,
+    DescriptionTooShort,
     EmptyDescription,
     NotYourHousehold,
     TooManyPhotos,
@@ -198,7 +199,7 @@ async def test_only_leaders_set_deadlines_and_within_bounds(
         deadlines.parse_duration("soon")
 
 
-async def test_a_normal_ticket_at_night_starts_its_clock_after_quiet_hours(
+async def test_a_normal_ticket_at_night_goes_to_the_team_at_once_its_clock_after_quiet_hours(
     sessions: async_sessionmaker[AsyncSession],
     folks: TicketPeople,
     clock: FixedClock,
@@ -209,7 +210,7 @@ async def test_a_normal_ticket_at_night_starts_its_clock_after_quiet_hours(
     morning = clock() + timedelta(hours=9)  # 08:00
     assert night.claim_due_at == morning + timedelta(hours=4)
     card = next(m for m in await outbox(sessions) if m.kind == "ticket.card")
-    assert card.not_before == morning
+    assert card.not_before == clock()  # a ticket card is work for the team, not a notification
     trapped = await file(
         sessions,
         RESIDENT_ID,
@@ -238,6 +239,9 @@ async def test_a_normal_ticket_at_night_starts_its_clock_after_quiet_hours(
     [
         ({"description": "   "}, EmptyDescription),
         ({"description": "漏" * 501}, DescriptionTooLong),
+        ({"description": "👍"}, DescriptionTooShort),
+        ({"description": "ok"}, DescriptionTooShort),
+        ({"description": "好好好!"}, DescriptionTooShort),
         ({"photo_file_ids": tuple(f"p{i}" for i in range(6))}, TooManyPhotos),
         ({"location": Location.COMMON, "place": ""}, InvalidInput),
         ({"description": None, "voice_file_id": "v1", "voice_seconds": 0}, InvalidInput),
@@ -326,6 +330,34 @@ async def test_customer_service_files_for_a_household_that_phoned(
             await reporting.file_on_behalf(
                 session, resident, draft(folks, "1号楼-1单元-101"), "phone", clock(), policy
             )
+
+
+def test_a_description_needs_a_few_real_characters() -> None:
+    assert reporting.clean_description(" 灯不亮 ") == "灯不亮"
+    assert reporting.clean_description("lift stuck 🛗") == "lift stuck 🛗"
+    with pytest.raises(DescriptionTooShort) as raised:
+        reporting.clean_description("👍👍👍")
+    assert raised.value.params == {"minimum": reporting.DESCRIPTION_MIN}
+
+
+async def test_filed_for_a_household_at_night_the_household_is_told_in_the_morning(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    clock.advance(hours=17)  # 03:00 in Zhengzhou
+    service = await actor(sessions, SERVICE_ID)
+    async with sessions() as session, session.begin():
+        await reporting.file_on_behalf(
+            session, service, draft(folks, "1号楼-1单元-101"), "phone", clock(), policy
+        )
+    morning = clock() + timedelta(hours=5)
+    by_kind = {m.kind: m.not_before for m in await outbox(sessions)}
+    assert by_kind["ticket.filed_for_you"] == morning
+    assert by_kind["ticket.card"] == clock()
+    assert reporting.household_told_at(clock(), policy, urgent=False) == morning
+    assert reporting.household_told_at(clock(), policy, urgent=True) == clock()
 
 
 async def test_concurrent_reports_get_distinct_numbers(

@@ -56,7 +56,7 @@ async def life(
                 category=category,
                 urgency=urgency,
                 location=Location.HOME,
-                description="坏了",
+                description="灯坏了",
             ),
             at,
             policy,

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from services.access import Actor
 from services.tickets.reporting import MAX_PHOTOS, HomeChoice
-from views.text import h
+from views.menu import main_menu
+from views.text import arrival, h
 from views.tickets import words
 from views.tickets.callbacks import OnBehalfChannel, ReportCategory, ReportHome, ReportStep
+from views.tickets.menu import FILE_FOR, MY_REQUESTS, OPEN_TICKETS
 
 
 def _step(text: str, action: str) -> InlineKeyboardButton:
@@ -55,19 +60,25 @@ def ask_description(category: str) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
 
 
+def photos_go_on(count: int) -> str:
+    """The button that ends the photo step: its label is named in hints, so one place says it."""
+    return _("⏭ No photos") if count == 0 else _("✅ Done")
+
+
 def ask_photos(count: int) -> tuple[str, InlineKeyboardMarkup]:
     if count == 0:
         text = _("📷 If you can, send up to %(max)s photos of the problem. Or go on without.") % {
             "max": MAX_PHOTOS
         }
-        go_on = _("⏭ No photos")
     else:
-        text = _("📷 Photo %(n)s of %(max)s received. Send more, or tap Done.") % {
+        text = _("📷 Photo %(n)s of %(max)s received. Send more, or tap %(button)s.") % {
             "n": count,
             "max": MAX_PHOTOS,
+            "button": photos_go_on(count),
         }
-        go_on = _("✅ Done")
-    return text, InlineKeyboardMarkup(inline_keyboard=[[_step(go_on, "done")], _cancel_row()])
+    return text, InlineKeyboardMarkup(
+        inline_keyboard=[[_step(photos_go_on(count), "done")], _cancel_row()]
+    )
 
 
 def ask_location(*, on_behalf: bool = False) -> tuple[str, InlineKeyboardMarkup]:
@@ -81,9 +92,10 @@ def ask_location(*, on_behalf: bool = False) -> tuple[str, InlineKeyboardMarkup]
 
 
 def ask_place() -> tuple[str, InlineKeyboardMarkup]:
-    return _("Where exactly? For example: 2号楼 elevator, east gate, 3rd floor stairs."), (
-        InlineKeyboardMarkup(inline_keyboard=[_cancel_row()])
-    )
+    return _(
+        "Where exactly? For example: the lift of building 2, the east gate, the stairs on "
+        "the 3rd floor."
+    ), (InlineKeyboardMarkup(inline_keyboard=[_cancel_row()]))
 
 
 def ask_urgency() -> tuple[str, InlineKeyboardMarkup]:
@@ -127,18 +139,109 @@ def confirmation(draft: DraftView) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), keyboard
 
 
-def filed(number: str, urgent: bool) -> str:
-    text = _("✅ Filed as <b>%(number)s</b>. The repair team has been told.") % {
-        "number": h(number)
+@dataclass(frozen=True)
+class Filed:
+    number: str
+    urgent: bool
+    on_behalf: bool
+    now: datetime
+    team_starts_at: datetime  # the claim clock's start: after the quiet hours if not urgent
+    household_told_at: datetime | None  # filed on behalf: when the household gets the news
+
+
+def _has_button(actor: Actor, label: object) -> bool:
+    return any(str(label) == b.text for row in main_menu(actor).keyboard for b in row)
+
+
+def filed(actor: Actor, done: Filed, zone: ZoneInfo) -> tuple[str, ReplyKeyboardMarkup]:
+    """A new message at the bottom, bringing back the person's own menu; it names only buttons
+    that menu has."""
+    lines = [
+        _("✅ Filed as <b>%(number)s</b>. The repair team has been told.")
+        % {"number": h(done.number)}
+    ]
+    if done.urgent:
+        lines.append(_("🚨 Marked urgent: someone should take it within minutes."))
+    elif done.team_starts_at > done.now:
+        lines.append(
+            _("🌙 It is night: the team will take it up %(when)s.")
+            % {"when": arrival(done.team_starts_at, done.now, zone)}
+        )
+    if done.household_told_at is not None and done.household_told_at > done.now:
+        lines.append(
+            _("The household will get the news %(when)s.")
+            % {"when": arrival(done.household_told_at, done.now, zone)}
+        )
+    if done.on_behalf and _has_button(actor, OPEN_TICKETS):
+        lines.append(_("To follow it, tap %(button)s.") % {"button": OPEN_TICKETS})
+    elif not done.on_behalf and _has_button(actor, MY_REQUESTS):
+        lines.append(
+            _("You will get a message when someone takes it. See %(button)s.")
+            % {"button": MY_REQUESTS}
+        )
+    return "\n".join(lines), main_menu(actor)
+
+
+def no_home_of_your_own(actor: Actor) -> str | None:
+    """/report from staff without a home of their own: point at the button they do have."""
+    if not _has_button(actor, FILE_FOR):
+        return None
+    return _(
+        "You have no home of your own registered here. To report a repair for a resident, "
+        "tap %(button)s."
+    ) % {"button": FILE_FOR}
+
+
+def draft_kept(summary: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The person went elsewhere in the middle of a report: it is kept, not lost."""
+    text = _("📝 Your repair report (%(summary)s) is not finished. It is kept for you.") % {
+        "summary": summary
     }
-    if urgent:
-        text += "\n" + _("🚨 Marked urgent: someone should take it within minutes.")
-    text += "\n" + _("You will get a message when someone takes it. See 📋 My requests.")
-    return text
+    return text, InlineKeyboardMarkup(
+        inline_keyboard=[[_step(_("▶ Continue it"), "resume"), _step(_("🗑 Discard it"), "discard")]]
+    )
+
+
+def draft_waiting(summary: str) -> tuple[str, InlineKeyboardMarkup]:
+    """🛠 again while a report is unfinished: go on with it, or start a new one."""
+    text = _("📝 You have an unfinished repair report (%(summary)s).") % {"summary": summary}
+    return text, InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_step(_("▶ Continue it"), "resume")],
+            [_step(_("🆕 Start a new one"), "new")],
+        ]
+    )
+
+
+def draft_summary(category: str | None, description: str | None, home: str) -> str:
+    """A few words to recognise a draft by: its category and the start of its words."""
+    parts = [words.category(category) if category else h(home)]
+    if description:
+        short = description if len(description) <= 20 else description[:20] + "…"
+        parts.append(f"“{h(short)}”")
+    return " ".join(parts)
+
+
+def discarded() -> str:
+    return _("🗑 The unfinished report was discarded. Nothing was filed.")
+
+
+def photo_offer() -> tuple[str, InlineKeyboardMarkup]:
+    """A photo sent outside a report: it may be the start of one."""
+    return _("📷 Do you want to report a repair with this photo?"), InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_step(_("🛠 Yes, report a repair"), "photo")],
+            [_step(_("✖ No"), "nophoto")],
+        ]
+    )
+
+
+def photo_not_used() -> str:
+    return _("OK, the photo was not used.")
 
 
 def on_behalf_channel(household_id: int, label: str) -> tuple[str, InlineKeyboardMarkup]:
-    return _("Room %(room)s. How did they tell you?") % {"room": h(label)}, InlineKeyboardMarkup(
+    return _("🏠 %(home)s. How did they tell you?") % {"home": h(label)}, InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
