@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types import User as TgUser
@@ -203,25 +204,38 @@ class WriteMiddleware(BaseMiddleware):
             return await handler(event, data)
         store = self.store
         update_id = data["event_update"].update_id
-        if data["session"].in_transaction():  # give back the read connection first
-            await data["session"].close()
+        reads: AsyncSession = data["session"]
+        actor = data.get("actor")
+        if reads.in_transaction():  # give back the read connection first
+            await reads.close()
         collected = replies.Collecting()
-        async with write_lock(store.sessions), store.sessions() as session:
-            if not await updates.first_time(session, update_id, store.clock()):
-                log.info("update %s handled before; skipped", update_id)
-                await session.rollback()
-                return None
-            data["session"] = session
-            if arrival is not None:
-                _user, data["actor"] = await people.arrive(session, arrival, store.clock())
-            try:
-                with collected:
-                    result = await handler(event, data)
-                await session.commit()
-            except BaseException:
-                collected.discard()
-                await session.rollback()
-                raise
+        try:
+            async with write_lock(store.sessions), store.sessions() as session:
+                if not await updates.first_time(session, update_id, store.clock()):
+                    log.info("update %s handled before; skipped", update_id)
+                    await session.rollback()
+                    return None
+                data["session"] = session
+                if arrival is not None:
+                    _user, data["actor"] = await people.arrive(session, arrival, store.clock())
+                try:
+                    with collected:
+                        result = await handler(event, data)
+                    await session.commit()
+                except SkipHandler:
+                    # "not mine": nothing it changed stays, what it said is still said, and
+                    # the next handler starts afresh (with the update id not yet recorded)
+                    await session.rollback()
+                    data["actor"] = actor
+                    await collected.send(data["bot"])
+                    raise
+                except BaseException:
+                    collected.discard()
+                    await session.rollback()
+                    data["actor"] = actor
+                    raise
+        finally:
+            data["session"] = reads  # a later handler of this update reads as it did before
         store.committed(session, data.get("actor"))
         await collected.send(data["bot"])
         return result

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import LEADER_ID
 
-from models import ProcessedUpdate, User
+from models import Event, ProcessedUpdate, User
 from models.db import ReadOnlyViolation, read_session_factory, write_lock
 from services import homes
 
@@ -141,3 +141,60 @@ async def test_the_actor_is_cached_and_forgotten_when_approved(
     await leader.taps("✅ 同意")
     await resident.sends(HELP)
     assert "我要报修" in resident.last_message()
+
+
+async def test_a_handler_that_passes_the_update_on_keeps_nothing_but_its_words(
+    world: World, courtyard: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """SkipHandler from a writing handler: its rows are undone, what it said is said, and the
+    next handler gets a transaction of its own, in which the update id is recorded."""
+    from aiogram import F, Router
+    from aiogram.dispatcher.event.bases import SkipHandler
+    from aiogram.types import Message
+
+    from bot import features
+    from bot.app import build_dispatcher
+    from services import events
+
+    async def first(message: Message, session: AsyncSession) -> None:
+        events.record(
+            session, at=world.clock(), actor=None, subject_type="test", subject_id=1, action="first"
+        )
+        await message.answer("first says: not mine")
+        raise SkipHandler()
+
+    async def second(message: Message, session: AsyncSession) -> None:
+        events.record(
+            session,
+            at=world.clock(),
+            actor=None,
+            subject_type="test",
+            subject_id=2,
+            action="second",
+        )
+        await message.answer("second handles it")
+
+    def test_routers() -> list[Router]:
+        router = Router(name="pass-on")
+        router.message(F.text == "pass it on")(first)
+        router.message(F.text == "pass it on")(second)
+        return [router]
+
+    world.dispatcher = build_dispatcher(
+        sessions=sessions,
+        i18n=world.i18n,
+        policy=world.policy,
+        clock=world.clock,
+        after_commit=world.sender.notify,
+        feature_list=(features.Feature(name="test", routers=test_routers), *features.FEATURES),
+    )
+    person = world.person("张大爷", 9001)
+    update = person.message_update("pass it on")
+    await world.feed(update)
+    assert person.texts()[-2:] == ["first says: not mine", "second handles it"]
+    async with sessions() as session:
+        actions = list(
+            await session.scalars(select(Event.action).where(Event.subject_type == "test"))
+        )
+    assert actions == ["second"]
+    assert update.update_id in await processed(sessions)
