@@ -19,7 +19,7 @@ from aiogram.types import BotCommandScopeAllGroupChats, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import features, middlewares
+from bot import features, middlewares, replies
 from bot.config import TELEGRAM_API, Settings
 from bot.i18n import build_i18n
 from bot.retry import RetryAfter
@@ -45,7 +45,9 @@ def build_bot(token: str, api_url: str = TELEGRAM_API) -> Bot:
         if api_url.rstrip("/") != TELEGRAM_API
         else AiohttpSession()
     )
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    replies.tolerate_unchanged(bot)  # the sender's edits too
+    return bot
 
 
 def build_storage(

@@ -175,19 +175,19 @@ class DomainErrorMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         except DomainError as error:
-            await _tell(event, error_text(error))
+            await _tell(event, error)
             return None
 
 
-async def _tell(event: TelegramObject, text: str) -> None:
+async def _tell(event: TelegramObject, error: DomainError) -> None:
     assert isinstance(event, Update)
     query: CallbackQuery | None = event.callback_query
-    if query is not None:
-        await query.answer(text, show_alert=True)
+    if query is not None:  # an alert is plain text
+        await query.answer(error_text(error, html=False), show_alert=True)
         return
     message: Message | None = event.message
     if message is not None:
-        await message.answer(text)
+        await message.answer(error_text(error))
 
 
 class WriteMiddleware(BaseMiddleware):

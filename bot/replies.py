@@ -12,8 +12,14 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import TelegramMethod
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import (
+    EditMessageCaption,
+    EditMessageMedia,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger("courtyard.replies")
@@ -37,8 +43,38 @@ class CollectReplies(BaseRequestMiddleware):
         return None
 
 
+class UnchangedEdits(BaseRequestMiddleware):
+    """An edit that changes nothing (a double tap, the same page again) is not an error:
+    Telegram's "message is not modified" is answered as a done edit, for every caller."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if not isinstance(method, _EDITS) or "message is not modified" not in error.message:
+                raise
+            log.debug("%s changed nothing", type(method).__name__)
+            return True
+
+
+_EDITS = (EditMessageText, EditMessageReplyMarkup, EditMessageCaption, EditMessageMedia)
+
+
+def tolerate_unchanged(bot: Bot) -> None:
+    """Once per Bot: edits that change nothing are done edits (see UnchangedEdits)."""
+    if not any(isinstance(m, UnchangedEdits) for m in bot.session.middleware):
+        bot.session.middleware(UnchangedEdits())
+
+
 def install(bot: Bot) -> None:
-    """Once per Bot: its session collects replies while a write transaction is open."""
+    """Once per Bot: its session collects replies while a write transaction is open, and
+    takes an edit that changes nothing for a done edit."""
+    tolerate_unchanged(bot)
     if not any(isinstance(m, CollectReplies) for m in bot.session.middleware):
         bot.session.middleware(CollectReplies())
 
@@ -60,12 +96,10 @@ class Collecting:
         self.methods.clear()
 
     async def send(self, bot: Bot) -> None:
-        """In order; one that fails (the person blocked us, an edit that changes nothing) is
-        logged and the rest still go."""
+        """In order; one that fails (the person blocked us) is logged and the rest still go."""
         for method in self.methods:
             try:
                 await bot(method)
             except TelegramAPIError as error:
-                if "message is not modified" not in str(error):
-                    log.warning("reply %s failed: %s", type(method).__name__, error)
+                log.warning("reply %s failed: %s", type(method).__name__, error)
         self.methods.clear()

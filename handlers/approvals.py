@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -64,11 +63,7 @@ async def on_page(
 
 
 async def _edit(message: Message, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except TelegramBadRequest as error:  # the same page again
-        if "message is not modified" not in str(error):
-            raise
+    await message.edit_text(text, reply_markup=keyboard)  # the same page again is fine
 
 
 async def on_open(

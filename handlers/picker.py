@@ -16,7 +16,6 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -53,11 +52,7 @@ class Screen:
         if not self.edit:
             await self.message.answer(text, reply_markup=keyboard)
             return
-        try:
-            await self.message.edit_text(text, reply_markup=keyboard)
-        except TelegramBadRequest as error:  # the same step again (a page number, a double tap)
-            if "message is not modified" not in str(error):
-                raise
+        await self.message.edit_text(text, reply_markup=keyboard)  # the same again is fine
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
+from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -44,8 +44,11 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import replies
 from bot.app import build_dispatcher
 from bot.sender import OutboxSender, SenderSettings
+from sandbox.markup import parse_html
+from sandbox.params import ApiError
 from services import outbox
 from services.clock import FixedClock
 from services.policy import Policy
@@ -143,7 +146,27 @@ class FakeTelegram(BaseSession):
             )
         sent = Sent(self.time.now, method, chat_id)
         self.requests.append(sent)
+        self._check_markup(bot, method)
         return self._answer(method, sent)
+
+    def _check_markup(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        """Parse HTML as Telegram does (the sandbox's parser, Telegram's tags only): an
+        unescaped value in any message fails the conversation that sent it."""
+        if isinstance(method, SendMessage | EditMessageText):
+            text: str | None = method.text
+        elif isinstance(method, SendPhoto | SendVoice):
+            text = method.caption
+        else:
+            return
+        mode = method.parse_mode
+        if isinstance(mode, Default):
+            mode = bot.default[mode.name]
+        if text is None or mode != ParseMode.HTML:
+            return
+        try:
+            parse_html(text)
+        except ApiError as error:
+            raise TelegramBadRequest(method=method, message=error.description) from None
 
     def _answer(self, method: TelegramMethod[Any], sent: Sent) -> Any:
         if isinstance(method, GetMe):
@@ -232,6 +255,7 @@ class World:
             session=self.telegram,
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
+        replies.tolerate_unchanged(self.bot)  # as bot.app.build_bot does
         self.sender = self.new_sender()
         self.dispatcher: Dispatcher = build_dispatcher(
             sessions=sessions,

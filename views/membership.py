@@ -15,10 +15,9 @@ from aiogram.utils.i18n import lazy_gettext as __
 from models import Relation
 from services.access import Role
 from services.membership import JoinRequest, PendingRequest, Waiting
-from views.callbacks import Decide, PickCourtyard
+from views.callbacks import Decide, Id, Index, PickCourtyard
 from views.menu import menu_for
 from views.outbox import RenderContext, Rendered, renders
-from views.pickers import Id
 from views.text import area, arrival, h, local_time, relation_name
 
 PENDING_PAGE = 8  # requests per page of /pending
@@ -39,12 +38,12 @@ class RegisterStep(CallbackData, prefix="rg"):
 
 
 class PendingPage(CallbackData, prefix="mp"):
-    p: Id
+    p: Index
 
 
 class PendingOpen(CallbackData, prefix="mo"):
     m: Id
-    p: Id  # the page to go back to
+    p: Index  # the page to go back to
 
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardButton:

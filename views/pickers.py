@@ -6,21 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from pydantic import Field
 
 from services.addresses import Place
+from views.callbacks import Id, Index
 from views.text import RELATION_NAMES, h
 from views.text import building as building_name
 
 PER_PAGE = 12
 COLUMNS = 3
-# ids and indexes beyond the store's integers are forged: such data matches no button
-Id = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class Pick(CallbackData, prefix="hp"):
@@ -29,9 +26,9 @@ class Pick(CallbackData, prefix="hp"):
     p: str  # the purpose's code
     c: Id  # courtyard id
     s: str  # step shown: "b" buildings, "u" units of b, "r" rooms of b/u, "h" household n
-    b: Id = 0  # index into the sorted buildings
-    u: Id = 0  # index into the sorted units of that building
-    n: Id = 0  # page, or the household id at step "h"
+    b: Index = 0  # index into the sorted buildings
+    u: Index = 0  # index into the sorted units of that building
+    n: Index = 0  # page, or the household id at step "h"
     k: str = ""  # proof the picker was opened with (a join's invite code)
 
 

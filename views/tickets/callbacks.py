@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+from views.callbacks import Id
 
 
 class ReportHome(CallbackData, prefix="th"):
-    h: int  # household id
+    h: Id  # household id
 
 
 class ReportCategory(CallbackData, prefix="tcat"):
@@ -18,32 +23,32 @@ class ReportStep(CallbackData, prefix="ts"):
 
 
 class OnBehalfChannel(CallbackData, prefix="tch"):
-    h: int  # household id
+    h: Id  # household id
     ch: str  # phone, visit
 
 
 class Claim(CallbackData, prefix="tk"):
-    t: int  # ticket id
+    t: Id  # ticket id
 
 
 class Act(CallbackData, prefix="ta"):
     a: str  # show, start, hold, resume, resolve, fixed, notfixed, cancel, rate, assign, media
-    t: int
+    t: Id
 
 
 class Rate(CallbackData, prefix="tr"):
-    t: int
-    s: int  # stars 1..5
+    t: Id
+    s: Annotated[int, Field(ge=1, le=5)]  # stars
 
 
 class AssignTo(CallbackData, prefix="tw"):
-    t: int
-    u: int  # worker's user id
+    t: Id
+    u: Id  # worker's user id
 
 
 class HoldFor(CallbackData, prefix="td"):
-    t: int
-    d: int  # days from today
+    t: Id
+    d: Annotated[int, Field(ge=1, le=366)]  # days from today
 
 
 class Skip(CallbackData, prefix="tx"):
