@@ -12,6 +12,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -70,7 +71,16 @@ async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         message_id=sent.message_id,
         reply_markup=keyboard(("完成", "done:1")),
     )
-    assert isinstance(edited, object) and getattr(edited, "edit_date", None) is not None
+    assert isinstance(edited, Message)
+    assert (edited.message_id, edited.text, edited.edit_date is not None) == (
+        sent.message_id,
+        "已接单",
+        True,
+    )
+    assert edited.reply_markup is not None
+    assert edited.reply_markup.inline_keyboard[0][0].callback_data == "done:1"
+    stored = sandbox.last_bot_message(user.id)
+    assert stored is not None and stored["text"] == "已接单"
     history = sandbox.messages(user.id)
     assert history[0]["text"] == "已接单" and history[0]["edited"] is True
     assert "entities" not in history[0]

@@ -150,7 +150,12 @@ async def test_granting_and_revoking(
     async with sessions() as session:
         with pytest.raises(NotFound):
             await roles.user_by_telegram_id(session, 123, clock(), create=False)
-    assert OTHER_LEADER_ID != LEADER_ID
+        # each courtyard's grid leader leads that one only
+        assert await roles.holders(session, Role.GRID_LEADER, yard["id"]) == [
+            yard["leader_user_id"]
+        ]
+    other_leader = await actor_of(OTHER_LEADER_ID)
+    assert other_leader.courtyards_as([Role.GRID_LEADER]) == {other_yard["id"]}
 
 
 async def test_a_message_from_a_person_unblocks_them(
