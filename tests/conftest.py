@@ -1,5 +1,5 @@
 """Shared fixtures: a migrated store on SQLite (default) or PostgreSQL (TEST_DATABASE_URL),
-a set clock, the policy, and the compiled catalogs."""
+a set clock, the policy, the compiled catalogs, and a World (tests/harness.py) on them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from aiogram.utils.i18n import I18n
@@ -19,6 +20,9 @@ from models import Base
 from models.db import create_engine, session_factory
 from services.clock import FixedClock
 from services.policy import Policy
+
+if TYPE_CHECKING:
+    from harness import World
 
 # 2026-11-28 10:00 in Zhengzhou (Asia/Shanghai): outside quiet hours
 START = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -99,3 +103,13 @@ def policy() -> Policy:
 @pytest.fixture(scope="session")
 def i18n() -> I18n:
     return build_i18n("zh_Hans")
+
+
+@pytest.fixture
+def world(
+    sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy, clock: FixedClock
+) -> World:
+    """The real Dispatcher, a fake Telegram and the outbox sender, on this test's store."""
+    from harness import World  # the whole bot: only for the tests that talk to it
+
+    return World(sessions, i18n, policy, clock)

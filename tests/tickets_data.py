@@ -23,6 +23,7 @@ RESIDENT_ID = 9001  # 王阿姨, 2号楼-1单元-501
 NEIGHBOUR_ID = 9002  # 赵大爷, 1号楼-1单元-101 (his daughter phones for him)
 TWO_HOMES_ID = 9003  # 孙先生, owner of 1号楼-2单元-201 and 2号楼-2单元-602
 STRANGER_ID = 9009  # lives elsewhere
+STAFF_GROUP = -100123  # 维修群, the repair team's group of 纬三路13号院
 
 HOMES = {
     RESIDENT_ID: ("王阿姨", ["2号楼-1单元-501"]),

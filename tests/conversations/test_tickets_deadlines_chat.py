@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aiogram.utils.i18n import I18n
 from harness import Person, World
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import ADMIN_ID, LEADER_ID
-from tickets_data import ENGLISH, RESIDENT_ID, WORKER2_ID, WORKER_ID, actor, seed_ticket_people
+from tickets_data import (
+    RESIDENT_ID,
+    STAFF_GROUP,
+    WORKER_ID,
+    actor,
+)
 
-from bot.i18n import build_i18n
 from models import Location, TicketCategory, Urgency
 from scheduler.jobs import JobContext
 from scheduler.tickets import ticket_alerts, ticket_auto_close, ticket_digest
@@ -22,40 +23,7 @@ from services.policy import Policy
 from services.tickets import claiming, lifecycle, reporting
 from services.tickets.reporting import Draft
 
-STAFF_GROUP = -100123
-
-
-@pytest.fixture
-def policy() -> Policy:
-    return ENGLISH
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return build_i18n("en")
-
-
-@pytest.fixture
-async def people(
-    world: World,
-    courtyard: dict[str, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-) -> dict[str, Any]:
-    folks = await seed_ticket_people(sessions, clock(), courtyard["id"])
-    found: dict[str, Any] = {
-        "resident": world.person("王阿姨", RESIDENT_ID, language_code="en"),
-        "leader": world.person("李网格长", LEADER_ID, language_code="en"),
-        "admin": world.person("服务中心", ADMIN_ID, language_code="en"),
-        "zhang": world.person("张师傅", WORKER_ID, language_code="en"),
-        "liu": world.person("刘师傅", WORKER2_ID, language_code="en"),
-        "folks": folks,
-    }
-    group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
-    return found
+pytestmark = pytest.mark.english
 
 
 @pytest.fixture

@@ -3,54 +3,17 @@ photos, the team claims it in its group, the worker fixes it, the resident confi
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from aiogram.utils.i18n import I18n
 from harness import Person, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID
-from tickets_data import ENGLISH, RESIDENT_ID, WORKER2_ID, WORKER_ID, seed_ticket_people
+from tickets_data import (
+    STAFF_GROUP,
+)
 
-from bot.i18n import build_i18n
 from models import Event, Ticket, TicketStatus
-from services.clock import FixedClock
-from services.policy import Policy
 
-STAFF_GROUP = -100123
-
-
-@pytest.fixture
-def policy() -> Policy:
-    return ENGLISH
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return build_i18n("en")
-
-
-@pytest.fixture
-async def people(
-    world: World,
-    courtyard: dict[str, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-) -> dict[str, Person]:
-    await seed_ticket_people(sessions, clock(), courtyard["id"])
-    found = {
-        "resident": world.person("王阿姨", RESIDENT_ID, language_code="en"),
-        "leader": world.person("李网格长", LEADER_ID, language_code="en"),
-        "zhang": world.person("张师傅", WORKER_ID, language_code="en"),
-        "liu": world.person("刘师傅", WORKER2_ID, language_code="en"),
-    }
-    group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
-    assert "staff group of 纬三路13号院" in found["leader"].last_message(group)
-    return found
+pytestmark = pytest.mark.english
 
 
 async def report_leaking_pipe(resident: Person) -> None:

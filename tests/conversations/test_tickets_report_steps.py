@@ -3,67 +3,19 @@ photos or the wrong kind of message, for one of two homes, and for a neighbour w
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from aiogram.methods import SendVoice
 from aiogram.types import Document, Sticker
-from aiogram.utils.i18n import I18n
 from harness import Person, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID
 from tickets_data import (
-    ENGLISH,
-    NEIGHBOUR_ID,
-    RESIDENT_ID,
-    SERVICE_ID,
-    STRANGER_ID,
-    TWO_HOMES_ID,
-    WORKER_ID,
-    seed_ticket_people,
+    STAFF_GROUP,
 )
 
-from bot.i18n import build_i18n
 from models import Household, Ticket
-from services.clock import FixedClock
-from services.policy import Policy
 
-STAFF_GROUP = -100123
-
-
-@pytest.fixture
-def policy() -> Policy:
-    return ENGLISH
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return build_i18n("en")
-
-
-@pytest.fixture
-async def people(
-    world: World,
-    courtyard: dict[str, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-) -> dict[str, Person]:
-    await seed_ticket_people(sessions, clock(), courtyard["id"])
-    found = {
-        "resident": world.person("王阿姨", RESIDENT_ID, language_code="en"),
-        "leader": world.person("李网格长", LEADER_ID, language_code="en"),
-        "zhang": world.person("张师傅", WORKER_ID, language_code="en"),
-        "service": world.person("小陈", SERVICE_ID, language_code="en"),
-        "neighbour": world.person("赵大爷", NEIGHBOUR_ID, language_code="en"),
-        "sun": world.person("孙先生", TWO_HOMES_ID, language_code="en"),
-        "stranger": world.person("路人", STRANGER_ID, language_code="en"),
-    }
-    group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
-    return found
+pytestmark = pytest.mark.english
 
 
 async def tickets(sessions: async_sessionmaker[AsyncSession]) -> list[Ticket]:

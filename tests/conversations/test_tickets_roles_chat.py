@@ -7,65 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aiogram.utils.i18n import I18n
 from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID
 from tickets_data import (
-    ENGLISH,
     RESIDENT_ID,
-    SERVICE_ID,
-    SUPERVISOR_ID,
-    WORKER2_ID,
-    WORKER_ID,
+    STAFF_GROUP,
     actor,
-    seed_ticket_people,
 )
 
-from bot.i18n import build_i18n
 from models import Location, Ticket, TicketCategory, TicketDeadline, TicketStatus, Urgency
 from services.clock import FixedClock
-from services.policy import Policy
 from services.tickets import reporting
 from services.tickets.reporting import Draft
 from views.tickets.callbacks import Act
 
-STAFF_GROUP = -100123
-
-
-@pytest.fixture
-def policy() -> Policy:
-    return ENGLISH
-
-
-@pytest.fixture(scope="module")
-def i18n() -> I18n:
-    return build_i18n("en")
-
-
-@pytest.fixture
-async def people(
-    world: World,
-    courtyard: dict[str, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-) -> dict[str, Any]:
-    folks = await seed_ticket_people(sessions, clock(), courtyard["id"])
-    found: dict[str, Any] = {
-        "resident": world.person("王阿姨", RESIDENT_ID, language_code="en"),
-        "leader": world.person("李网格长", LEADER_ID, language_code="en"),
-        "zhang": world.person("张师傅", WORKER_ID, language_code="en"),
-        "liu": world.person("刘师傅", WORKER2_ID, language_code="en"),
-        "service": world.person("小陈", SERVICE_ID, language_code="en"),
-        "supervisor": world.person("老周", SUPERVISOR_ID, language_code="en"),
-        "folks": folks,
-    }
-    group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
-    return found
+pytestmark = pytest.mark.english
 
 
 async def file(

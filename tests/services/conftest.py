@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import OTHER_LEADER_ID, seed_courtyard
+from tests_data import LEADER_ID, OTHER_LEADER_ID, seed_courtyard
+from tickets_data import STAFF_GROUP, TicketPeople, actor, seed_ticket_people
 from yards import ActorOf
 
-from services import people
+from models import GroupKind
+from services import courtyards, people
 from services.access import Actor
 from services.clock import FixedClock
 
@@ -40,3 +42,32 @@ def actor_of(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> A
             return await people.load_actor(session, user)
 
     return load
+
+
+@pytest.fixture
+async def folks(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, yard: dict[str, Any]
+) -> TicketPeople:
+    """纬三路13号院's people of the ticket tests: workers, customer service, a supervisor and
+    residents with their homes (tickets_data)."""
+    return await seed_ticket_people(sessions, clock(), yard["id"])
+
+
+@pytest.fixture
+async def staff_group(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: TicketPeople
+) -> int:
+    """The repair team's group, linked to 纬三路13号院 by its grid leader (modules whose
+    tickets go to a group use it: `pytestmark = pytest.mark.usefixtures("staff_group")`)."""
+    leader = await actor(sessions, LEADER_ID)
+    async with sessions() as session, session.begin():
+        await courtyards.link_group(
+            session,
+            leader,
+            chat_id=STAFF_GROUP,
+            title="维修群",
+            courtyard_id=folks.courtyard_id,
+            kind=GroupKind.STAFF,
+            now=clock(),
+        )
+    return STAFF_GROUP

@@ -20,26 +20,15 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.utils.i18n import I18n
 from harness import Sent, World
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.sender import SenderSettings
 from models import OutboxMessage, OutboxStatus, User
 from services import outbox
-from services.clock import FixedClock
-from services.policy import Policy
 
 GROUP = -100_500
 BUSY = 8000  # one private chat that gets many messages
-
-
-@pytest.fixture
-def world(
-    sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy, clock: FixedClock
-) -> World:
-    return World(sessions, i18n, policy, clock)
 
 
 async def add_users(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import ReplyKeyboardMarkup
-from aiogram.utils.i18n import I18n
 from harness import World
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,14 +15,12 @@ from models import User
 from services import outbox
 from services.access import Actor
 from services.clock import FixedClock
-from services.policy import Policy
 from views import menu as menu_view
 
 
 async def test_standalone_sender_sends_the_full_menu_with_an_approval(
-    sessions: async_sessionmaker[AsyncSession], i18n: I18n, policy: Policy, clock: FixedClock
+    world: World, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 ) -> None:
-    world = World(sessions, i18n, policy, clock)
     async with sessions() as session, session.begin():
         user = User(telegram_id=9001, name="王阿姨", language_code="zh-hans", created_at=clock())
         session.add(user)

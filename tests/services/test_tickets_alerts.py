@@ -11,36 +11,25 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import ADMIN_ID, LEADER_ID, seed_courtyard
-from tickets_data import RESIDENT_ID, WORKER2_ID, WORKER_ID, TicketPeople, actor, seed_ticket_people
+from tests_data import ADMIN_ID, LEADER_ID
+from tickets_data import (
+    RESIDENT_ID,
+    STAFF_GROUP,
+    WORKER2_ID,
+    WORKER_ID,
+    TicketPeople,
+    actor,
+)
 
-from models import GroupKind, Location, OutboxMessage, TicketCategory, Urgency
-from services import courtyards
+from models import Location, OutboxMessage, TicketCategory, Urgency
 from services.clock import FixedClock
 from services.policy import Policy
 from services.tickets import alerts, claiming, lifecycle, reporting
 from services.tickets.reporting import Draft
 
-STAFF_GROUP = -100123
 Sweep = Callable[[], Awaitable[int]]
 
-
-@pytest.fixture
-async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
-    yard = await seed_courtyard(sessions, clock())
-    found = await seed_ticket_people(sessions, clock(), yard["id"])
-    leader = await actor(sessions, LEADER_ID)
-    async with sessions() as session, session.begin():
-        await courtyards.link_group(
-            session,
-            leader,
-            chat_id=STAFF_GROUP,
-            title="维修群",
-            courtyard_id=yard["id"],
-            kind=GroupKind.STAFF,
-            now=clock(),
-        )
-    return found
+pytestmark = pytest.mark.usefixtures("staff_group")
 
 
 @pytest.fixture

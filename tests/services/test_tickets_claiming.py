@@ -10,20 +10,19 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID, seed_courtyard
+from tests_data import LEADER_ID
 from tickets_data import (
     RESIDENT_ID,
     SERVICE_ID,
+    STAFF_GROUP,
     WORKER2_ID,
     WORKER_ID,
     TicketPeople,
     actor,
-    seed_ticket_people,
 )
 
 from models import (
     Event,
-    GroupKind,
     Location,
     OutboxMessage,
     OutboxStatus,
@@ -32,7 +31,7 @@ from models import (
     TicketStatus,
     Urgency,
 )
-from services import courtyards, roles
+from services import roles
 from services.access import Role
 from services.clock import FixedClock
 from services.errors import NotAllowed
@@ -41,26 +40,9 @@ from services.tickets import claiming, lifecycle, reporting
 from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled, TicketChanged
 from services.tickets.reporting import Draft
 
-STAFF_GROUP = -100123
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
-
-@pytest.fixture
-async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
-    yard = await seed_courtyard(sessions, clock())
-    found = await seed_ticket_people(sessions, clock(), yard["id"])
-    leader = await actor(sessions, LEADER_ID)
-    async with sessions() as session, session.begin():
-        await courtyards.link_group(
-            session,
-            leader,
-            chat_id=STAFF_GROUP,
-            title="维修群",
-            courtyard_id=yard["id"],
-            kind=GroupKind.STAFF,
-            now=clock(),
-        )
-    return found
+pytestmark = pytest.mark.usefixtures("staff_group")
 
 
 @pytest.fixture

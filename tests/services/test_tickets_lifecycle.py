@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import seed_courtyard
 from tickets_data import (
     NEIGHBOUR_ID,
     RESIDENT_ID,
@@ -19,7 +18,6 @@ from tickets_data import (
     WORKER_ID,
     TicketPeople,
     actor,
-    seed_ticket_people,
 )
 
 from models import (
@@ -45,12 +43,6 @@ from services.tickets.errors import (
 from services.tickets.reporting import Draft
 
 Act = Callable[..., Awaitable[Any]]
-
-
-@pytest.fixture
-async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
-    yard = await seed_courtyard(sessions, clock())
-    return await seed_ticket_people(sessions, clock(), yard["id"])
 
 
 @pytest.fixture

@@ -9,23 +9,21 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import seed_courtyard
 from tickets_data import (
     NEIGHBOUR_ID,
     RESIDENT_ID,
     SERVICE_ID,
+    STAFF_GROUP,
     STRANGER_ID,
     TWO_HOMES_ID,
     WORKER2_ID,
     WORKER_ID,
     TicketPeople,
     actor,
-    seed_ticket_people,
 )
 
 from models import (
     Event,
-    GroupKind,
     Location,
     MediaKind,
     OutboxMessage,
@@ -34,7 +32,6 @@ from models import (
     TicketMedia,
     Urgency,
 )
-from services import courtyards
 from services.clock import FixedClock
 from services.errors import InvalidInput, NotAllowed
 from services.policy import Policy
@@ -48,26 +45,9 @@ from services.tickets.errors import (
 )
 from services.tickets.reporting import Draft
 
-STAFF_GROUP = -100123
 WATER = TicketCategory.WATER
 
-
-@pytest.fixture
-async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
-    yard = await seed_courtyard(sessions, clock())
-    found = await seed_ticket_people(sessions, clock(), yard["id"])
-    async with sessions() as session, session.begin():
-        leader = await actor(sessions, 5001)
-        await courtyards.link_group(
-            session,
-            leader,
-            chat_id=STAFF_GROUP,
-            title="维修群",
-            courtyard_id=yard["id"],
-            kind=GroupKind.STAFF,
-            now=clock(),
-        )
-    return found
+pytestmark = pytest.mark.usefixtures("staff_group")
 
 
 def draft(folks: TicketPeople, label: str = "2号楼-1单元-501", **changes: object) -> Draft:

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID, seed_courtyard
+from tests_data import LEADER_ID
 from tickets_data import (
     RESIDENT_ID,
     SUPERVISOR_ID,
     WORKER_ID,
     TicketPeople,
     actor,
-    seed_ticket_people,
 )
 
 from models import Location, TicketCategory, Urgency
@@ -24,12 +23,6 @@ from services.tickets import claiming, lifecycle, queries, reporting, stats
 from services.tickets.reporting import Draft
 
 WATER, LIFT, OTHER = TicketCategory.WATER, TicketCategory.ELEVATOR, TicketCategory.OTHER
-
-
-@pytest.fixture
-async def folks(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> TicketPeople:
-    yard = await seed_courtyard(sessions, clock())
-    return await seed_ticket_people(sessions, clock(), yard["id"])
 
 
 async def life(
