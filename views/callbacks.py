@@ -33,4 +33,4 @@ class LinkGroup(CallbackData, prefix="lk"):
 
 class PickCourtyard(CallbackData, prefix="pc"):
     mode: str
-    c: Id
+    c: Index  # courtyard id; 0: all courtyards
