@@ -85,16 +85,21 @@ async def people(
     clock: FixedClock,
 ) -> dict[str, Any]:
     """纬三路13号院's repair team and residents (tickets_data), each a Person by key, "folks"
-    the store's ids; the team's group (STAFF_GROUP) linked by the grid leader in the chat."""
-    assert _english(request), "the team's chat is read in English: mark the module"
+    the store's ids; the team's group (STAFF_GROUP) linked by the grid leader in the chat.
+    They read English in a module marked english, else Chinese."""
+    english = _english(request)
     folks = await seed_ticket_people(sessions, clock(), courtyard["id"])
+    language = "en" if english else "zh-hans"
     found: dict[str, Any] = {
-        key: world.person(name, telegram_id, language_code="en") for key, name, telegram_id in TEAM
+        key: world.person(name, telegram_id, language_code=language)
+        for key, name, telegram_id in TEAM
     }
     found["folks"] = folks
     group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · staff group", chat=group)
-    assert "staff group of 纬三路13号院" in found["leader"].last_message(group)
+    leader = found["leader"]
+    await world.add_bot_to_group(group, leader)
+    await leader.sends("/link", chat=group)
+    await leader.taps(f"纬三路13号院 · {'staff group' if english else '工作人员群'}", chat=group)
+    linked = "staff group of 纬三路13号院" if english else "纬三路13号院"
+    assert linked in leader.last_message(group)
     return found

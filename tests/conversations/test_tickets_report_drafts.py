@@ -4,42 +4,16 @@ resumed, a photo sent first, and honest words about quiet hours at 03:00."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage
 from harness import Person, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tests_data import LEADER_ID
-from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, STRANGER_ID, WORKER_ID, seed_ticket_people
+from tickets_data import (
+    STAFF_GROUP,
+)
 
 from models import Ticket, TicketMedia
 from services.clock import FixedClock
-
-STAFF_GROUP = -100123
-
-
-@pytest.fixture
-async def people(
-    world: World,
-    courtyard: dict[str, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FixedClock,
-) -> dict[str, Person]:
-    await seed_ticket_people(sessions, clock(), courtyard["id"])
-    found = {
-        "resident": world.person("王阿姨", RESIDENT_ID),
-        "leader": world.person("李网格长", LEADER_ID),
-        "zhang": world.person("张师傅", WORKER_ID),
-        "neighbour": world.person("赵大爷", NEIGHBOUR_ID),
-        "stranger": world.person("路人", STRANGER_ID),
-    }
-    group = world.group(STAFF_GROUP, "维修群")
-    await world.add_bot_to_group(group, found["leader"])
-    await found["leader"].sends("/link", chat=group)
-    await found["leader"].taps("纬三路13号院 · 工作人员群", chat=group)
-    return found
 
 
 def requests_to(world: World, person: Person, since: int) -> list[tuple[str, str]]:
