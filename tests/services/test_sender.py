@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.sender import SenderSettings
 from models import OutboxMessage, OutboxStatus, User
 from services import outbox
+from services.access import Role
 from services.clock import FixedClock
+from services.membership_messages import MembershipApproved
 from services.policy import Policy
 
 GROUP = -100_500
@@ -61,8 +63,10 @@ async def add_users(
         return {u.telegram_id: u.id for u in users if u.telegram_id is not None}
 
 
-def approved(n: int) -> dict[str, Any]:
-    return {"courtyard": "都市A座", "household": f"A-{n}", "leader": "李网格长"}
+def approved(n: int) -> MembershipApproved:
+    return MembershipApproved(
+        courtyard="都市A座", household=f"A-{n}", leader="李网格长", roles=(Role.RESIDENT,)
+    )
 
 
 async def enqueue(
@@ -71,8 +75,7 @@ async def enqueue(
     async with world.sessions() as session, session.begin():
         assert await outbox.enqueue(
             session,
-            kind="membership.approved",
-            payload=approved(len(key)),
+            approved(len(key)),
             dedupe_key=key,
             now=world.clock(),
             user_id=user_id,
