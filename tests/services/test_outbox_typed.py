@@ -54,12 +54,12 @@ def test_two_renderers_for_one_kind_are_refused() -> None:
     def other(payload: MembershipApproved, context: RenderContext) -> Rendered:
         return Rendered("x")
 
-    with pytest.raises(ValueError, match="membership.approved"):
+    with pytest.raises(ValueError, match=r"membership\.approved"):
         RenderTable([{MembershipApproved: approved}, {MembershipApproved: other}])
 
 
 def test_an_unknown_kind_is_a_lookup_error() -> None:
-    with pytest.raises(LookupError, match="ticket.vanished"):
+    with pytest.raises(LookupError, match=r"ticket\.vanished"):
         render_table().render("ticket.vanished", {}, CONTEXT)
 
 

@@ -39,8 +39,8 @@ from services.errors import NotAllowed
 from services.policy import Policy
 from services.tickets import claiming, lifecycle, reporting
 from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled, TicketChanged
-from services.tickets.reporting import Draft
 from services.tickets.messages import TicketCard
+from services.tickets.reporting import Draft
 
 STAFF_GROUP = -100123
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
