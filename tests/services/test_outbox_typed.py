@@ -15,13 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import services
-from bot.app import render_table
+from bot import features
+from bot.features import render_table
 from models import OutboxMessage, Relation, User
 from services import outbox
 from services.access import Role
 from services.clock import FixedClock
 from services.membership_messages import MembershipApproved, MembershipRequested
 from services.outbox import OutboxPayload
+from views import menu as menu_view
 from views.membership import approved
 from views.outbox import RenderContext, Rendered, RenderTable
 
@@ -145,7 +147,7 @@ async def test_the_row_keeps_kind_and_json_and_renders_typed(
         "leader": "李<网格长>",
         "roles": ["resident"],
     }
-    with i18n.context(), i18n.use_locale("en"):
+    with i18n.context(), i18n.use_locale("en"), menu_view.use(features.menu()):
         shown = render_table().render(row.kind, row.payload, CONTEXT)
     assert shown.text.startswith("✅ Welcome! 李&lt;网格长&gt; approved you for 纬三路13号院")
 

@@ -26,7 +26,7 @@ from harness import Sent, World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import render_table
+from bot.features import render_table
 from bot.sender import OutboxSender, SenderSettings
 from models import OutboxMessage, OutboxStatus, User
 from services import outbox
