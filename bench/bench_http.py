@@ -39,7 +39,9 @@ from models import OutboxMessage, OutboxStatus  # noqa: E402
 from models.db import create_engine, session_factory  # noqa: E402
 from sandbox import Sandbox, SandboxLimits  # noqa: E402
 from services import outbox, roles  # noqa: E402
+from services.access import Role  # noqa: E402
 from services.clock import utc_now  # noqa: E402
+from services.membership_messages import MembershipApproved  # noqa: E402
 
 TOKEN = "555001:BENCH-COURTYARD"
 ECHO_TOKEN = "555002:BENCH-ECHO"
@@ -149,14 +151,14 @@ async def sender_rate(database_url: str, count: int, per_second: float) -> tuple
             user = await roles.user_by_telegram_id(session, person.id, now, create=True)
             await outbox.enqueue(
                 session,
-                kind="membership.approved",
+                MembershipApproved(
+                    courtyard="纬三路13号院",
+                    household=f"1-1-{i}",
+                    leader="李网格长",
+                    roles=(Role.RESIDENT,),
+                ),
                 now=now,
                 user_id=user.id,
-                payload={
-                    "courtyard": "纬三路13号院",
-                    "household": f"1-1-{i}",
-                    "leader": "李网格长",
-                },
                 dedupe_key=f"bench:{i}",
             )
     settings = Settings(

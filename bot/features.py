@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Router
 from babel.support import LazyProxy
@@ -14,12 +15,17 @@ import handlers.people
 import handlers.tickets
 import scheduler.jobs
 import scheduler.tickets
+import views.membership
 import views.people
+import views.roles
 import views.tickets.menu
+import views.tickets.renderers
 from handlers import errors
 from scheduler.jobs import JobSpec
 from services.access import Role
+from services.outbox import OutboxPayload
 from views.menu import CommandEntry, Menu, MenuItem
+from views.outbox import Renderer, RenderTable
 
 
 def _none() -> Sequence[Router]:
@@ -33,7 +39,8 @@ class Feature:
     routers: Callable[[], Sequence[Router]] = _none
     # typed input within a step of the feature: after every feature's buttons and commands
     step_routers: Callable[[], Sequence[Router]] = _none
-    renderer_modules: Sequence[str] = ()
+    # its outbox kinds: payload type -> the view that renders it at send time
+    renderers: Mapping[type[OutboxPayload], Renderer[Any]] = field(default_factory=dict)
     menu: Sequence[MenuItem] = ()
     help: Mapping[Role, Sequence[LazyProxy]] = field(default_factory=dict)
     commands: Sequence[CommandEntry] = ()
@@ -45,7 +52,7 @@ BASICS = Feature(name="basics", routers=handlers.people.basics)
 PEOPLE = Feature(
     name="people",
     routers=handlers.people.routers,
-    renderer_modules=("views.membership",),
+    renderers={**views.membership.RENDERERS, **views.roles.RENDERERS},
     menu=views.people.MENU,
     help=views.people.HELP_LINES,
     commands=views.people.COMMANDS,
@@ -56,7 +63,7 @@ TICKETS = Feature(
     name="tickets",
     routers=handlers.tickets.routers,
     step_routers=handlers.tickets.input_routers,
-    renderer_modules=("views.tickets.cards", "views.tickets.notices"),
+    renderers=views.tickets.renderers.RENDERERS,
     menu=views.tickets.menu.MENU,
     help=views.tickets.menu.HELP_LINES,
     commands=views.tickets.menu.COMMANDS,
@@ -82,6 +89,11 @@ def menu(features: Sequence[Feature] = FEATURES) -> Menu:
         (f.help for f in features),
         (c for f in features for c in f.commands),
     )
+
+
+def render_table(features: Sequence[Feature] = FEATURES) -> RenderTable:
+    """Every feature's outbox renderers; two for one kind are refused."""
+    return RenderTable(f.renderers for f in features)
 
 
 def jobs(features: Sequence[Feature] = FEATURES) -> list[JobSpec]:

@@ -1,5 +1,9 @@
 """The outbox sender: claims due rows, renders them in the recipient's language, sends them
-paced to Telegram's limits, and records the outcome (sent, retry, blocked, failed)."""
+paced to Telegram's limits, and records the outcome (sent, retry, blocked, failed).
+
+Claimed rows are leased to this sender for a short while (`SenderSettings.lease`) and the lease
+is renewed as the batch goes on, so the rows of a sender that died come back within seconds;
+an outcome is recorded only while the lease is still ours."""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -32,7 +37,7 @@ from services.clock import Clock
 from services.policy import Policy
 from views import menu as menu_view
 from views.menu import Menu
-from views.outbox import RenderContext, Rendered, load_renderers, render
+from views.outbox import RenderContext, Rendered, RenderTable
 
 log = logging.getLogger("courtyard.sender")
 
@@ -43,7 +48,11 @@ class SenderSettings:
     private_interval: float = 1.0
     group_per_minute: int = 20
     batch: int = 50
-    lease: timedelta = timedelta(seconds=120)
+    # short, and renewed while the batch is sent: a restarted sender takes over within seconds
+    lease: timedelta = timedelta(seconds=15)
+    renew_every: timedelta = timedelta(seconds=5)
+    # one request may not outlast a lease: pacing waits at most 1.5 s, then this
+    send_timeout: int = 8  # seconds
     max_attempts: int = 5
     backoff: timedelta = timedelta(seconds=10)
     idle_wait: float = 5.0
@@ -58,6 +67,7 @@ class OutboxSender:
         policy: Policy,
         *,
         clock: Clock,
+        renderers: RenderTable | None = None,
         settings: SenderSettings = SenderSettings(),
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -79,9 +89,13 @@ class OutboxSender:
             private_interval=settings.private_interval,
             group_per_minute=settings.group_per_minute,
         )
+        # every feature's kinds: the bot process and `courtyard send` render alike
+        self.renderers = renderers or features.render_table()
         self.context = RenderContext(timezone=policy.timezone, bot_username=bot_username)
         self.wake = asyncio.Event()
-        load_renderers()
+        self.owner = uuid.uuid4().hex  # this sender's name on the rows it leases
+        self._held: list[int] = []  # claimed rows of the current batch not yet recorded
+        self._renewed_at: datetime | None = None
 
     def notify(self) -> None:
         """Called after a commit that may have written outbox rows."""
@@ -113,13 +127,37 @@ class OutboxSender:
         """Claim one batch and deliver what the limits allow now. Returns rows handled."""
         async with transaction(self.sessions) as session:
             batch = await outbox.claim_due(
-                session, self.clock(), limit=self.settings.batch, lease=self.settings.lease
+                session,
+                self.clock(),
+                limit=self.settings.batch,
+                lease=self.settings.lease,
+                owner=self.owner,
             )
+        self._renewed_at = self.clock()
+        self._held = [row.id for row in batch]
         blocked: set[int] = set()  # chats that answered 403 during this batch
         moved: set[int] = set()  # groups that became supergroups during this batch
-        for row in batch:
-            await self._deliver(row, blocked, moved)
+        try:
+            for row in batch:
+                await self._keep_lease()
+                await self._deliver(row, blocked, moved)
+                self._held.remove(row.id)
+        finally:
+            self._held = []
         return len(batch)
+
+    async def _keep_lease(self) -> None:
+        """Renew the lease on what is left of the batch once `renew_every` has passed."""
+        now = self.clock()
+        if self._renewed_at is not None and now - self._renewed_at < self.settings.renew_every:
+            return
+        async with transaction(self.sessions) as session:
+            held = await outbox.renew_leases(
+                session, self._held, owner=self.owner, until=now + self.settings.lease
+            )
+        if held < len(self._held):
+            log.warning("%s outbox rows were taken over by another sender", len(self._held) - held)
+        self._renewed_at = now
 
     async def _deliver(self, row: outbox.Due, blocked: set[int], moved: set[int]) -> None:
         if row.chat_id in blocked:
@@ -143,6 +181,7 @@ class OutboxSender:
         start = max(ready, self.pacer.global_ready_at(now))
         if start > now:
             await self.sleep(start - now)
+        await self._keep_lease()  # pacing may have waited
         try:
             rendered = self._render(row)
         except Exception as error:  # a broken view must not stop the queue
@@ -163,15 +202,16 @@ class OutboxSender:
             return
         except TelegramForbiddenError as error:
             blocked.add(row.chat_id)
-            async with transaction(self.sessions) as session:
-                await outbox.mark_recipient_blocked(session, row.id, str(error))
+            await self._record(outbox.mark_recipient_blocked, row.id, str(error))
             return
         except TelegramMigrateToChat as error:
             # the group became a supergroup: this row and the others follow it, sent at once
             moved.add(row.chat_id)
             async with transaction(self.sessions) as session:
                 await courtyards.move_group(session, row.chat_id, error.migrate_to_chat_id)
-                await outbox.mark_throttled(session, row.id, self.clock(), "moved to supergroup")
+                await outbox.mark_throttled(
+                    session, row.id, self.clock(), "moved to supergroup", owner=self.owner
+                )
             return
         except TelegramBadRequest as error:
             # the request itself is wrong; retrying will not help
@@ -184,8 +224,7 @@ class OutboxSender:
             log.exception("unexpected error sending outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"{type(error).__name__}: {error}", final=False)
             return
-        async with transaction(self.sessions) as session:
-            await outbox.mark_sent(session, row.id, self.clock(), message_id)
+        await self._record(outbox.mark_sent, row.id, self.clock(), message_id)
 
     def _render(self, row: outbox.Due) -> Rendered:
         locale = (
@@ -194,7 +233,7 @@ class OutboxSender:
             else self.policy.default_locale
         )
         with self.i18n.context(), self.i18n.use_locale(locale), menu_view.use(self.menu):
-            return render(row.kind, row.payload, self.context)
+            return self.renderers.render(row.kind, row.payload, self.context)
 
     async def _send(self, chat_id: int, rendered: Rendered) -> int | None:
         if rendered.edit_message_id is not None:
@@ -205,23 +244,34 @@ class OutboxSender:
                 reply_markup=rendered.reply_markup
                 if isinstance(rendered.reply_markup, InlineKeyboardMarkup)
                 else None,
+                request_timeout=self.settings.send_timeout,
             )
             return (
                 rendered.edit_message_id if not isinstance(result, Message) else result.message_id
             )
         if rendered.photo is not None:
             sent = await self.bot.send_photo(
-                chat_id, rendered.photo, caption=rendered.text, reply_markup=rendered.reply_markup
+                chat_id,
+                rendered.photo,
+                caption=rendered.text,
+                reply_markup=rendered.reply_markup,
+                request_timeout=self.settings.send_timeout,
             )
         else:
             sent = await self.bot.send_message(
-                chat_id, rendered.text, reply_markup=rendered.reply_markup
+                chat_id,
+                rendered.text,
+                reply_markup=rendered.reply_markup,
+                request_timeout=self.settings.send_timeout,
             )
         return sent.message_id
 
-    async def _record(self, mark: Callable[..., Awaitable[None]], *args: object) -> None:
+    async def _record(self, mark: Callable[..., Awaitable[bool]], *args: object) -> None:
+        """Record an outcome, if the row is still ours (else its new holder records it)."""
         async with transaction(self.sessions) as session:
-            await mark(session, *args)
+            ours = await mark(session, *args, owner=self.owner)
+        if not ours:
+            log.warning("outbox row %s: lease lost before %s", args[0], mark.__name__)
 
     async def _fail(self, row: outbox.Due, error: str, *, final: bool) -> None:
         async with transaction(self.sessions) as session:
@@ -230,6 +280,7 @@ class OutboxSender:
                 row.id,
                 self.clock(),
                 error,
+                owner=self.owner,
                 max_attempts=1 if final else self.settings.max_attempts,
                 backoff=self.settings.backoff,
             )

@@ -44,6 +44,9 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
+    # the sender holding a SENDING row: only it may record the outcome (its lease may have
+    # run out and another sender taken the row over)
+    lease_owner: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime | None]

@@ -280,12 +280,3 @@ async def move_group(session: AsyncSession, old_chat_id: int, new_chat_id: int) 
         )
         .values(chat_id=new_chat_id)
     )
-
-
-async def group_chats(session: AsyncSession, courtyard_id: int, kind: GroupKind) -> list[int]:
-    rows = await session.scalars(
-        select(GroupChat.chat_id).where(
-            GroupChat.courtyard_id == courtyard_id, GroupChat.kind == kind, GroupChat.active
-        )
-    )
-    return list(rows)

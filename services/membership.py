@@ -11,14 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Courtyard, Household, Membership, MembershipStatus, Relation, User
-from services import events, outbox, people, phones, roles
+from services import audiences, events, outbox, phones, roles
 from services.access import Actor, Role, require
 from services.courtyards import UnknownInvite
 from services.errors import N_, DomainError, InvalidInput, NotFound
+from services.membership_messages import (
+    MembershipApproved,
+    MembershipRegistered,
+    MembershipRejected,
+    MembershipRequested,
+    PendingDigest,
+    WaitingRequests,
+)
 from services.policy import Policy
 
 LEADER_ROLES = (Role.GRID_LEADER, Role.ADMIN)
-REQUESTED = "membership.requested"  # outbox kind: a join request, to the grid leaders
+REQUESTED = MembershipRequested.kind  # outbox kind: a join request, to the grid leaders
 
 
 class AlreadyRequested(DomainError):
@@ -138,8 +146,9 @@ async def leader_names(session: AsyncSession, courtyard_id: int) -> list[str]:
 async def deciders(session: AsyncSession, courtyard_id: int) -> list[int]:
     """Who answers join requests of a courtyard: its grid leaders, or, while nobody leads it
     yet, the service center."""
-    leaders = await roles.holders(session, Role.GRID_LEADER, courtyard_id)
-    return leaders or await roles.holders(session, Role.ADMIN, courtyard_id)
+    return [
+        r.user_id for r in await audiences.leaders_or_admins(session, courtyard_id) if r.user_id
+    ]
 
 
 @dataclass(frozen=True)
@@ -196,22 +205,19 @@ async def request(
         courtyard_id=courtyard.id,
         to_state=MembershipStatus.PENDING.value,
     )
-    leaders = await deciders(session, courtyard.id)
-    payload = await card(session, membership.id)
-    for leader in leaders:
-        await outbox.enqueue(
-            session,
-            kind=REQUESTED,
-            payload=payload,
-            dedupe_key=f"membership-requested:{membership.id}:{leader}",
-            now=now,
-            user_id=leader,
-            quiet=policy,
-        )
+    leaders = await audiences.leaders_or_admins(session, courtyard.id)
+    await outbox.enqueue_many(
+        session,
+        await card(session, membership.id),
+        leaders,
+        dedupe_key=lambda leader: f"membership-requested:{membership.id}:{leader.user_id}",
+        now=now,
+        quiet=policy,
+    )
     return JoinRequest(membership.id, courtyard.name, home.label(), relation, len(leaders))
 
 
-async def card(session: AsyncSession, membership_id: int) -> dict[str, object]:
+async def card(session: AsyncSession, membership_id: int) -> MembershipRequested:
     """What a grid leader sees to decide a request (also the outbox payload that brings it):
     who asks, for which room, who already lives there, and a registered neighbour the asker
     looks like."""
@@ -223,18 +229,18 @@ async def card(session: AsyncSession, membership_id: int) -> dict[str, object]:
     person = await session.get(User, membership.user_id)
     assert courtyard is not None and person is not None
     match = await registered_match(session, home.id, person.name, person.phone)
-    return {
-        "membership_id": membership.id,
-        "courtyard": courtyard.name,
-        "household": home.label(),
-        "area_centi_m2": home.area_centi_m2,
-        "owner_name": home.owner_name,
-        "relation": membership.relation.value,
-        "name": person.name,
-        "requested_at": membership.requested_at.isoformat(),
-        "members": [[m.name, m.relation.value] for m in await members(session, home.id)],
-        "recognised": match.name if match is not None else None,
-    }
+    return MembershipRequested(
+        membership_id=membership.id,
+        name=person.name,
+        courtyard=courtyard.name,
+        household=home.label(),
+        relation=membership.relation,
+        area_centi_m2=home.area_centi_m2,
+        owner_name=home.owner_name,
+        requested_at=membership.requested_at,
+        members=tuple((m.name, m.relation) for m in await members(session, home.id)),
+        recognised=match.name if match is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -304,20 +310,22 @@ async def decide(
         to_state=membership.status.value,
         data={"reason": reason} if reason else ({"linked": linked.id} if linked else {}),
     )
-    kind = "membership.approved" if approve else "membership.rejected"
-    payload: dict[str, object] = {
-        "courtyard": courtyard.name,
-        "household": home.label(),
-        "leader": actor.name,
-        "roles": await roles_of(session, person),
-    }
-    if reason:
-        payload["reason"] = reason
+    answer: MembershipApproved | MembershipRejected
+    if approve:
+        answer = MembershipApproved(
+            courtyard=courtyard.name,
+            household=home.label(),
+            leader=actor.name,
+            roles=await roles.held(session, person),
+        )
+    else:
+        answer = MembershipRejected(
+            courtyard=courtyard.name, household=home.label(), leader=actor.name, reason=reason
+        )
     await outbox.enqueue(
         session,
-        kind=kind,
-        payload=payload,
-        dedupe_key=f"{kind}:{membership.id}",
+        answer,
+        dedupe_key=f"{answer.kind}:{membership.id}",
         now=now,
         user_id=person.id,
     )
@@ -339,12 +347,6 @@ async def _link(session: AsyncSession, registered: User, person: User, household
     await session.flush()
     await session.delete(registered)
     await session.flush()
-
-
-async def roles_of(session: AsyncSession, person: User) -> list[str]:
-    """What the person holds now, so the message that tells them can carry their new menu."""
-    await session.flush()
-    return sorted(role.value for role in (await people.load_actor(session, person)).roles())
 
 
 @dataclass(frozen=True)
@@ -444,13 +446,12 @@ async def register(
     assert courtyard is not None
     await outbox.enqueue(
         session,
-        kind="membership.registered",
-        payload={
-            "courtyard": courtyard.name,
-            "household": home.label(),
-            "leader": actor.name,
-            "roles": await roles_of(session, person),
-        },
+        MembershipRegistered(
+            courtyard=courtyard.name,
+            household=home.label(),
+            leader=actor.name,
+            roles=await roles.held(session, person),
+        ),
         dedupe_key=f"membership-registered:{membership.id}",
         now=now,
         user_id=person.id,
@@ -503,23 +504,18 @@ async def pending_digest(session: AsyncSession, now: datetime, policy: Policy) -
     per_courtyard: dict[tuple[int, str], list[datetime]] = defaultdict(list)
     for _id, courtyard_id, courtyard_name, requested_at in rows.all():
         per_courtyard[(courtyard_id, courtyard_name)].append(requested_at)
-    per_leader: dict[int, list[dict[str, object]]] = defaultdict(list)
+    per_leader: dict[outbox.Recipient, list[WaitingRequests]] = defaultdict(list)
     for (courtyard_id, courtyard_name), times in sorted(per_courtyard.items()):
-        for leader in await deciders(session, courtyard_id):
+        for leader in await audiences.leaders_or_admins(session, courtyard_id):
             per_leader[leader].append(
-                {"courtyard": courtyard_name, "count": len(times), "oldest": min(times).isoformat()}
+                WaitingRequests(courtyard=courtyard_name, count=len(times), oldest=min(times))
             )
     day = policy.local(now).date().isoformat()
-    written = 0
-    for leader, items in per_leader.items():
-        if await outbox.enqueue(
-            session,
-            kind="membership.digest",
-            payload={"items": items},
-            dedupe_key=f"pending-digest:{leader}:{day}",
-            now=now,
-            user_id=leader,
-            quiet=policy,
-        ):
-            written += 1
-    return written
+    return await outbox.enqueue_many(
+        session,
+        lambda leader: PendingDigest(items=tuple(per_leader[leader])),
+        per_leader,
+        dedupe_key=lambda leader: f"pending-digest:{leader.user_id}:{day}",
+        now=now,
+        quiet=policy,
+    )

@@ -1,28 +1,75 @@
-"""The outbox: messages to anyone but the actor, and the bookkeeping of their delivery."""
+"""The outbox: messages to anyone but the actor, and the bookkeeping of their delivery.
+
+A message is a typed payload (`OutboxPayload`: one subclass per kind, checked when built) written
+as a row in the transaction of the change that caused it. The sender claims due rows under a
+short lease that it renews while it sends; only the holder of the lease records the outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus, User
+from models.db import upsert_insert
 from services.policy import Policy
 
 # set in session.info when a transaction wrote outbox rows, so the sender is woken only then
 WROTE_OUTBOX = "wrote_outbox"
 
+# rows per INSERT: 11 values a row stays well under SQLite's 32766 bound variables
+INSERT_CHUNK = 1000
+
+
+class OutboxPayload(BaseModel):
+    """What a message says: ids and values, rendered at send time in the recipient's language.
+
+    Each kind is one subclass that names its `kind` (e.g. "ticket.claimed"); a payload built
+    wrongly fails when it is built, that is when the row is written, never when it is sent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person (by user id) or a group chat (by Telegram chat id)."""
+
+    user_id: int | None = None
+    chat_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.user_id is None) == (self.chat_id is None):
+            raise ValueError("an outbox row goes to exactly one of a user or a chat")
+
+    @property
+    def key(self) -> str:
+        """A short name for dedupe keys: 'u12' or 'c-100500'."""
+        return f"c{self.chat_id}" if self.chat_id is not None else f"u{self.user_id}"
+
+
+PayloadFor = Callable[[Recipient], OutboxPayload]
+
+
+def stored(payload: OutboxPayload) -> tuple[str, dict[str, Any]]:
+    """The row's kind and JSON for a payload; what is stored must read back as the same type."""
+    kind = getattr(type(payload), "kind", None)
+    if not isinstance(payload, OutboxPayload) or not isinstance(kind, str):
+        raise TypeError(f"{type(payload).__name__} is not an outbox payload of a kind")
+    data = payload.model_dump(mode="json")
+    type(payload).model_validate(data)
+    return kind, data
+
 
 async def enqueue(
     session: AsyncSession,
+    payload: OutboxPayload,
     *,
-    kind: str,
-    payload: dict[str, Any],
     dedupe_key: str,
     now: datetime,
     user_id: int | None = None,
@@ -33,39 +80,107 @@ async def enqueue(
     """Write one outbox row; a second row with the same dedupe key is silently skipped.
 
     `quiet`: pass the policy for a non-urgent message so it waits out the quiet hours.
-    Returns whether a row was written.
-    """
-    if (user_id is None) == (chat_id is None):
-        raise ValueError("an outbox row goes to exactly one of a user or a chat")
-    if user_id is not None:
-        telegram_id = await session.scalar(select(User.telegram_id).where(User.id == user_id))
-        if telegram_id is None:
-            return False  # registered by a grid leader and not online: nothing to send to
+    Returns whether a row was written (a person without Telegram gets none)."""
+    written = await enqueue_many(
+        session,
+        payload,
+        [Recipient(user_id=user_id, chat_id=chat_id)],
+        dedupe_key=lambda _recipient: dedupe_key,
+        now=now,
+        not_before=not_before,
+        quiet=quiet,
+    )
+    return written > 0
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    payload: OutboxPayload | PayloadFor,
+    recipients: Iterable[Recipient],
+    *,
+    dedupe_key: Callable[[Recipient], str],
+    now: datetime,
+    not_before: datetime | None = None,
+    quiet: Policy | None = None,
+) -> int:
+    """One message (or one per recipient, from a function) to many: one multi-row INSERT
+    (per 1000 rows) that skips dedupe keys already written. People without a Telegram account
+    (registered by a grid leader, not online) are left out. Returns the rows written."""
+    wanted = list(dict.fromkeys(recipients))
+    people = {r.user_id for r in wanted if r.user_id is not None}
+    online = await _on_telegram(session, people) if people else set()
     due = not_before or now
     if quiet is not None:
         due = quiet.after_quiet_hours(due)
-    values = {
-        "user_id": user_id,
-        "chat_id": chat_id,
-        "kind": kind,
-        "payload": payload,
-        "dedupe_key": dedupe_key,
-        "status": OutboxStatus.PENDING,
-        "created_at": now,
-        "not_before": due,
-        "next_attempt_at": due,
-        "attempts": 0,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await session.execute(stmt)
-    written = bool(getattr(result, "rowcount", 0))
+    content: Callable[[Recipient], tuple[str, dict[str, Any]]]
+    if isinstance(payload, OutboxPayload):
+        same = stored(payload)  # checked once for everybody
+        content = lambda _recipient: same  # noqa: E731
+    else:
+        make = payload
+        content = lambda recipient: stored(make(recipient))  # noqa: E731
+    values: list[dict[str, Any]] = []
+    for recipient in wanted:
+        if recipient.user_id is not None and recipient.user_id not in online:
+            continue
+        kind, data = content(recipient)
+        values.append(
+            {
+                "user_id": recipient.user_id,
+                "chat_id": recipient.chat_id,
+                "kind": kind,
+                "payload": data,
+                "dedupe_key": dedupe_key(recipient),
+                "status": OutboxStatus.PENDING,
+                "created_at": now,
+                "not_before": due,
+                "next_attempt_at": due,
+                "attempts": 0,
+                "lease_owner": None,
+            }
+        )
+    written = 0
+    for start in range(0, len(values), INSERT_CHUNK):
+        result = await session.execute(
+            upsert_insert(session, OutboxMessage)
+            .values(values[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        written += max(int(getattr(result, "rowcount", 0)), 0)
     if written:
         session.info[WROTE_OUTBOX] = True
     return written
+
+
+async def _on_telegram(session: AsyncSession, user_ids: set[int]) -> set[int]:
+    """Which of these people have a Telegram account (one SELECT per 1000 people)."""
+    ids = sorted(user_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), INSERT_CHUNK):
+        found.update(
+            await session.scalars(
+                select(User.id).where(
+                    User.id.in_(ids[start : start + INSERT_CHUNK]), User.telegram_id.is_not(None)
+                )
+            )
+        )
+    return found
+
+
+async def replace_pending(session: AsyncSession, row_id: int, payload: OutboxPayload) -> bool:
+    """Give a row that is still waiting newer content (same kind). False if it is on its way."""
+    kind, data = stored(payload)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(payload=data)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 @dataclass(frozen=True)
@@ -84,9 +199,11 @@ class Due:
 
 
 async def claim_due(
-    session: AsyncSession, now: datetime, *, limit: int, lease: timedelta
+    session: AsyncSession, now: datetime, *, limit: int, lease: timedelta, owner: str
 ) -> list[Due]:
-    """Claim due rows for sending. A claim is a lease: rows of a sender that died come back."""
+    """Claim due rows for sending, leased to `owner` until now + lease. A sender renews the
+    lease while it sends (`renew_leases`); the rows of a sender that died come back when their
+    lease runs out."""
     due_now = and_(
         OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
     )
@@ -114,10 +231,12 @@ async def claim_due(
     for row in rows:
         row.status = OutboxStatus.SENDING
         row.next_attempt_at = now + lease
+        row.lease_owner = owner
         user = users.get(row.user_id) if row.user_id else None
         if user is not None and (user.blocked or user.telegram_id is None):
             row.status = OutboxStatus.BLOCKED
             row.last_error = "recipient blocked the bot"
+            row.lease_owner = None
             continue
         claimed.append(
             Due(
@@ -135,31 +254,70 @@ async def claim_due(
     return claimed
 
 
-async def mark_sent(
-    session: AsyncSession, row_id: int, now: datetime, message_id: int | None
-) -> None:
-    await session.execute(
+def _leased(row_id: int, owner: str) -> Any:
+    """The row is still being sent by `owner`: its lease was not taken over."""
+    return and_(
+        OutboxMessage.id == row_id,
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.lease_owner == owner,
+    )
+
+
+async def renew_leases(
+    session: AsyncSession, row_ids: Sequence[int], *, owner: str, until: datetime
+) -> int:
+    """Keep the rows a sender is still working through; returns how many it still holds."""
+    if not row_ids:
+        return 0
+    result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(
+            OutboxMessage.id.in_(list(row_ids)),
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.lease_owner == owner,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(
+    session: AsyncSession, row_id: int, now: datetime, message_id: int | None, *, owner: str
+) -> bool:
+    """Sent. False if the lease was no longer ours (another sender took the row over)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_leased(row_id, owner))
         .values(
             status=OutboxStatus.SENT,
             sent_at=now,
             telegram_message_id=message_id,
             attempts=OutboxMessage.attempts + 1,
             last_error=None,
+            lease_owner=None,
         )
+        .execution_options(synchronize_session=False)
     )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def mark_throttled(
-    session: AsyncSession, row_id: int, retry_at: datetime, error: str
-) -> None:
+    session: AsyncSession, row_id: int, retry_at: datetime, error: str, *, owner: str
+) -> bool:
     """Telegram said 'too many requests': try again then; this is not a failed attempt."""
-    await session.execute(
+    result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(status=OutboxStatus.PENDING, next_attempt_at=retry_at, last_error=error)
+        .where(_leased(row_id, owner))
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=retry_at,
+            last_error=error,
+            lease_owner=None,
+        )
+        .execution_options(synchronize_session=False)
     )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def mark_attempt_failed(
@@ -168,15 +326,19 @@ async def mark_attempt_failed(
     now: datetime,
     error: str,
     *,
+    owner: str,
     max_attempts: int,
     backoff: timedelta,
 ) -> bool:
-    """Count a failed attempt; retry with exponential backoff, or fail for good. True if final."""
-    row = await session.get(OutboxMessage, row_id)
+    """Count a failed attempt; retry with exponential backoff, or fail for good.
+
+    True if this sender is done with the row: failed for good, or no longer ours."""
+    row = await session.scalar(select(OutboxMessage).where(_leased(row_id, owner)))
     if row is None:
         return True
     row.attempts += 1
     row.last_error = error[:2000]
+    row.lease_owner = None
     if row.attempts >= max_attempts:
         row.status = OutboxStatus.FAILED
         return True
@@ -185,13 +347,19 @@ async def mark_attempt_failed(
     return False
 
 
-async def mark_recipient_blocked(session: AsyncSession, row_id: int, error: str) -> None:
-    """The person blocked the bot: stop sending to them, and keep the row as blocked."""
+async def mark_recipient_blocked(
+    session: AsyncSession, row_id: int, error: str, *, owner: str
+) -> bool:
+    """The person blocked the bot: stop sending to them, and keep the row as blocked.
+    False if the row was no longer ours (what we learnt about the person still holds)."""
     row = await session.get(OutboxMessage, row_id)
     if row is None:
-        return
-    row.status = OutboxStatus.BLOCKED
-    row.last_error = error[:2000]
+        return False
+    ours = row.status is OutboxStatus.SENDING and row.lease_owner == owner
+    if ours:
+        row.status = OutboxStatus.BLOCKED
+        row.last_error = error[:2000]
+        row.lease_owner = None
     if row.user_id is not None:
         user = await session.get(User, row.user_id)
         if user is not None:
@@ -205,6 +373,7 @@ async def mark_recipient_blocked(session: AsyncSession, row_id: int, error: str)
             )
             .values(status=OutboxStatus.BLOCKED, last_error=error[:2000])
         )
+    return ours
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

@@ -50,6 +50,7 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.rejected": True,
     "membership.registered": True,
     "membership.digest": True,
+    "role.changed": True,
 }
 
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ProcessedUpdate
+from models.db import upsert_insert
 
 
 async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Mark the update handled (in the caller's transaction); False if it was already."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
-        insert(ProcessedUpdate)
+        upsert_insert(session, ProcessedUpdate)
         .values(update_id=update_id, handled_at=now)
         .on_conflict_do_nothing(index_elements=["update_id"])
     )

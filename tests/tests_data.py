@@ -49,9 +49,9 @@ async def seed_courtyard(
         courtyard = await courtyards.create_courtyard(session, name, now, code=code)
         session.add_all(households(courtyard.id))
         leader = await roles.user_by_telegram_id(session, leader_id, now, create=True)
-        await roles.grant(session, leader, Role.GRID_LEADER, courtyard.id, now)
+        await roles.grant(session, leader, Role.GRID_LEADER, courtyard.id, now, tell=False)
         admin = await roles.user_by_telegram_id(session, ADMIN_ID, now, create=True)
-        await roles.grant(session, admin, Role.ADMIN, None, now)
+        await roles.grant(session, admin, Role.ADMIN, None, now, tell=False)
         return {
             "id": courtyard.id,
             "name": courtyard.name,

@@ -71,7 +71,12 @@ async def seed_ticket_people(
             user.name = name
             # supervisors read every courtyard
             await roles.grant(
-                session, user, role, None if role is Role.SUPERVISOR else courtyard_id, now
+                session,
+                user,
+                role,
+                None if role is Role.SUPERVISOR else courtyard_id,
+                now,
+                tell=False,
             )
             users[telegram_id] = user.id
         for telegram_id, name in NAMES.items():

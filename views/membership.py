@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
 from models import Relation
-from services.access import Role
 from services.membership import JoinRequest, PendingRequest, Waiting
+from services.membership_messages import (
+    MembershipApproved,
+    MembershipRegistered,
+    MembershipRejected,
+    MembershipRequested,
+    PendingDigest,
+)
 from views.callbacks import Decide, Id, Index, PickCourtyard
 from views.menu import menu_for
-from views.outbox import RenderContext, Rendered, renders
+from views.outbox import RenderContext, Rendered, Renderers
 from views.text import area, arrival, h, local_time, relation_name
 
 PENDING_PAGE = 8  # requests per page of /pending
@@ -62,47 +67,49 @@ def decision_keyboard(membership_id: int, back_to: int | None = None) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def card(payload: dict[str, Any], back_to: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def card(
+    payload: MembershipRequested, back_to: int | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """A join request as the grid leader decides it: who, which room, who lives there now."""
     lines = [
         _("🔔 <b>New join request</b>"),
         _("%(name)s asks to join %(courtyard)s, room %(household)s, as %(relation)s.")
         % {
-            "name": h(payload["name"]),
-            "courtyard": h(payload["courtyard"]),
-            "household": h(payload["household"]),
-            "relation": relation_name(payload["relation"]).lower(),
+            "name": h(payload.name),
+            "courtyard": h(payload.courtyard),
+            "household": h(payload.household),
+            "relation": relation_name(payload.relation.value).lower(),
         },
-        _("Registered area: %(area)s") % {"area": area(int(payload["area_centi_m2"]))},
+        _("Registered area: %(area)s") % {"area": area(payload.area_centi_m2)},
     ]
-    if payload.get("owner_name"):
-        lines.append(_("Owner on record: %(owner)s") % {"owner": h(payload["owner_name"])})
-    members = payload.get("members") or []
+    if payload.owner_name:
+        lines.append(_("Owner on record: %(owner)s") % {"owner": h(payload.owner_name)})
+    members = payload.members
     if members:
         lines.append(
             _("Living there now: %(members)s")
             % {
                 "members": _(", ").join(
-                    _("%(name)s (%(relation)s)") % {"name": h(name), "relation": relation_name(rel)}
+                    _("%(name)s (%(relation)s)")
+                    % {"name": h(name), "relation": relation_name(rel.value)}
                     for name, rel in members
                 )
             }
         )
     else:
         lines.append(_("Nobody is registered for this room yet."))
-    if payload.get("recognised"):
+    if payload.recognised:
         lines.append(
             _(
                 "This looks like %(name)s, whom a grid leader registered for this room: "
                 "approving links the two."
             )
-            % {"name": h(payload["recognised"])}
+            % {"name": h(payload.recognised)}
         )
-    return "\n".join(lines), decision_keyboard(int(payload["membership_id"]), back_to)
+    return "\n".join(lines), decision_keyboard(payload.membership_id, back_to)
 
 
-@renders("membership.requested")
-def requested(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def requested(payload: MembershipRequested, context: RenderContext) -> Rendered:
     return Rendered(*card(payload))
 
 
@@ -159,24 +166,22 @@ def waiting(requests: Sequence[Waiting], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-@renders("membership.approved")
-def approved(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def approved(payload: MembershipApproved, context: RenderContext) -> Rendered:
     return Rendered(
         _(
             "✅ Welcome! %(leader)s approved you for %(courtyard)s, room %(household)s. "
             "Open the menu below to get started."
         )
         % {
-            "leader": h(payload["leader"]),
-            "courtyard": h(payload["courtyard"]),
-            "household": h(payload["household"]),
+            "leader": h(payload.leader),
+            "courtyard": h(payload.courtyard),
+            "household": h(payload.household),
         },
-        new_menu(payload),
+        menu_for(set(payload.roles)),
     )
 
 
-@renders("membership.rejected")
-def rejected(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def rejected(payload: MembershipRejected, context: RenderContext) -> Rendered:
     return Rendered(
         _(
             "Your request to join %(courtyard)s, room %(household)s, was not approved.\n"
@@ -184,43 +189,49 @@ def rejected(payload: dict[str, Any], context: RenderContext) -> Rendered:
             "If this is a mistake, please talk to your grid leader, %(leader)s."
         )
         % {
-            "courtyard": h(payload["courtyard"]),
-            "household": h(payload["household"]),
-            "reason": h(reason_text(str(payload.get("reason") or ""))),
-            "leader": h(payload["leader"]),
+            "courtyard": h(payload.courtyard),
+            "household": h(payload.household),
+            "reason": h(reason_text(payload.reason or "")),
+            "leader": h(payload.leader),
         }
     )
 
 
-@renders("membership.registered")
-def registered(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def registered(payload: MembershipRegistered, context: RenderContext) -> Rendered:
+    # the person now belongs to a household: their menu gains the residents' buttons
     return Rendered(
         _("🏠 %(leader)s registered you for %(courtyard)s, room %(household)s.")
         % {
-            "leader": h(payload["leader"]),
-            "courtyard": h(payload["courtyard"]),
-            "household": h(payload["household"]),
+            "leader": h(payload.leader),
+            "courtyard": h(payload.courtyard),
+            "household": h(payload.household),
         },
-        new_menu(payload),
+        menu_for(set(payload.roles)),
     )
 
 
-def new_menu(payload: dict[str, Any]) -> ReplyKeyboardMarkup:
-    """The person now belongs to a household: their menu gains the residents' buttons."""
-    return menu_for({Role(r) for r in payload.get("roles", [Role.RESIDENT.value])})
-
-
-@renders("membership.digest")
-def digest(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def digest(payload: PendingDigest, context: RenderContext) -> Rendered:
     lines = [_("☀️ Good morning. Join requests waiting for more than a day:")]
-    for item in payload["items"]:
-        oldest = local_time(datetime.fromisoformat(item["oldest"]), context.timezone)
+    for item in payload.items:
         lines.append(
             _("• %(courtyard)s: %(count)s (oldest since %(oldest)s)")
-            % {"courtyard": h(item["courtyard"]), "count": item["count"], "oldest": oldest}
+            % {
+                "courtyard": h(item.courtyard),
+                "count": item.count,
+                "oldest": local_time(item.oldest, context.timezone),
+            }
         )
     lines.append(_("Send /pending to answer them."))
     return Rendered("\n".join(lines))
+
+
+RENDERERS: Renderers = {
+    MembershipRequested: requested,
+    MembershipApproved: approved,
+    MembershipRejected: rejected,
+    MembershipRegistered: registered,
+    PendingDigest: digest,
+}
 
 
 def pending_page(

@@ -1,15 +1,19 @@
-"""Renderers for outbox rows: kind -> (text, keyboard), called at send time in the
-recipient's locale. Features register theirs with @renders("kind")."""
+"""Rendering outbox rows at send time, in the recipient's locale.
+
+Each feature's views expose a plain table `RENDERERS: dict[type[OutboxPayload], Renderer[Any]]`
+(payload type -> function). `RenderTable` is built from those tables (the application passes
+every feature's); it turns a stored row back into its typed payload and calls the renderer."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+from services.outbox import OutboxPayload
 
 
 @dataclass(frozen=True)
@@ -27,32 +31,35 @@ class RenderContext:
     bot_username: str | None = None
 
 
-Renderer = Callable[[dict[str, Any], RenderContext], Rendered]
-RENDERERS: dict[str, Renderer] = {}
-
-# modules whose @renders decorators fill RENDERERS
-FEATURE_VIEWS = ("views.membership", "views.tickets.cards", "views.tickets.notices")
+P = TypeVar("P", bound=OutboxPayload)
+Renderer = Callable[[P, RenderContext], Rendered]
+Renderers = dict[type[OutboxPayload], Renderer[Any]]
 
 
-def renders(kind: str) -> Callable[[Renderer], Renderer]:
-    def register(function: Renderer) -> Renderer:
-        if kind in RENDERERS and RENDERERS[kind] is not function:
-            raise ValueError(f"two renderers for {kind}")
-        RENDERERS[kind] = function
-        return function
+class RenderTable:
+    """Every kind the sender can render: one payload type and one renderer per kind."""
 
-    return register
+    def __init__(self, tables: Iterable[Mapping[type[OutboxPayload], Renderer[Any]]]) -> None:
+        self._kinds: dict[str, tuple[type[OutboxPayload], Renderer[Any]]] = {}
+        for table in tables:
+            for payload_type, renderer in table.items():
+                kind = getattr(payload_type, "kind", None)
+                if not isinstance(kind, str):
+                    raise TypeError(f"{payload_type.__name__} names no outbox kind")
+                if kind in self._kinds:
+                    raise ValueError(f"two renderers for outbox kind {kind!r}")
+                self._kinds[kind] = (payload_type, renderer)
 
+    def payload_types(self) -> set[type[OutboxPayload]]:
+        return {payload_type for payload_type, _renderer in self._kinds.values()}
 
-def load_renderers() -> dict[str, Renderer]:
-    for module in FEATURE_VIEWS:
-        importlib.import_module(module)
-    return RENDERERS
-
-
-def render(kind: str, payload: dict[str, Any], context: RenderContext) -> Rendered:
-    try:
-        renderer = RENDERERS[kind]
-    except KeyError:
-        raise LookupError(f"no view for outbox kind {kind!r}") from None
-    return renderer(payload, context)
+    def render(
+        self, row_kind: str, row_payload: Mapping[str, Any], context: RenderContext
+    ) -> Rendered:
+        """The row's JSON read back into its payload type, rendered. LookupError for a kind
+        nobody renders; pydantic's ValidationError for a payload that does not fit it."""
+        try:
+            payload_type, renderer = self._kinds[row_kind]
+        except KeyError:
+            raise LookupError(f"no view for outbox kind {row_kind!r}") from None
+        return renderer(payload_type.model_validate(row_payload), context)

@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OPEN_STATUSES, WORKING_STATUSES, Courtyard, Ticket, TicketStatus
+from services.outbox import Recipient
 from services.policy import Policy
 from services.tickets import notices
 from services.tickets.deadlines import current_due
 from services.tickets.info import describe
+from services.tickets.messages import TicketAlert, TicketDigest
 
 REMIND_LEAD_MAX = timedelta(hours=2)
 HOLD_GRACE = timedelta(days=1)  # a hold past its expected day goes to the leaders a day later
@@ -72,13 +74,11 @@ def next_alert_at(ticket: Ticket, after: datetime | None = None) -> datetime | N
     return min((s.at for s in plan(ticket) if after is None or s.at > after), default=None)
 
 
-async def _recipients(
-    session: AsyncSession, ticket: Ticket, audience: Audience
-) -> list[notices.Recipient]:
+async def _recipients(session: AsyncSession, ticket: Ticket, audience: Audience) -> list[Recipient]:
     if audience is Audience.TEAM:
         return await notices.team(session, ticket.courtyard_id)
     if audience is Audience.ASSIGNEE:
-        return [notices.Recipient(user_id=ticket.assignee_id)] if ticket.assignee_id else []
+        return [Recipient(user_id=ticket.assignee_id)] if ticket.assignee_id else []
     if audience is Audience.LEADERS:
         return await notices.leaders(session, ticket.courtyard_id)
     return await notices.admins(session, ticket.courtyard_id)
@@ -98,18 +98,16 @@ async def sweep(session: AsyncSession, now: datetime, policy: Policy) -> int:
     for ticket in tickets:
         steps = [s for s in plan(ticket) if s.at <= now and not (s.remind and s.due <= now)]
         if steps:
-            payload = (await describe(session, ticket)).payload()
+            info = await describe(session, ticket)
         for step in steps:
-            for recipient in await _recipients(session, ticket, step.audience):
-                written += await notices.send(
-                    session,
-                    recipient,
-                    kind="ticket.alert",
-                    payload={**payload, "step": step.name, "due": step.due.isoformat()},
-                    dedupe_key=f"ticket-alert:{ticket.id}:r{ticket.alert_round}:{step.name}",
-                    now=now,
-                    quiet=notices.quiet(ticket, policy),
-                )
+            written += await notices.send(
+                session,
+                await _recipients(session, ticket, step.audience),
+                TicketAlert(ticket=info, step=step.name, due=step.due),
+                dedupe_key=f"ticket-alert:{ticket.id}:r{ticket.alert_round}:{step.name}",
+                now=now,
+                quiet=notices.quiet(ticket, policy),
+            )
         ticket.next_alert_at = next_alert_at(ticket, after=now)
     return written
 
@@ -147,22 +145,19 @@ async def digest(session: AsyncSession, now: datetime, policy: Policy) -> int:
         assert courtyard is not None
         recipients = await notices.team(session, courtyard_id)
         groups = [r for r in recipients if r.chat_id is not None]
-        payload = {
-            "courtyard": courtyard.name,
-            "counts": dict(by_status),
-            "total": sum(by_status.values()),
-            "urgent": urgent[courtyard_id],
-            "overdue": overdue[courtyard_id][:10],
-            "overdue_count": len(overdue[courtyard_id]),
-        }
-        for recipient in groups or recipients:
-            written += await notices.send(
-                session,
-                recipient,
-                kind="ticket.digest",
-                payload=payload,
-                dedupe_key=f"ticket-digest:{courtyard_id}:{day}",
-                now=now,
-                quiet=policy,
-            )
+        written += await notices.send(
+            session,
+            groups or recipients,
+            TicketDigest(
+                courtyard=courtyard.name,
+                counts=dict(by_status),
+                total=sum(by_status.values()),
+                urgent=urgent[courtyard_id],
+                overdue=tuple(overdue[courtyard_id][:10]),
+                overdue_count=len(overdue[courtyard_id]),
+            ),
+            dedupe_key=f"ticket-digest:{courtyard_id}:{day}",
+            now=now,
+            quiet=policy,
+        )
     return written

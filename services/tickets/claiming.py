@@ -16,6 +16,7 @@ from services.policy import Policy
 from services.tickets import alerts, info, notices, transitions
 from services.tickets.errors import NotAWorker, TicketChanged
 from services.tickets.info import TicketInfo
+from services.tickets.messages import TicketTakenAway, TicketWork
 from services.tickets.permissions import LEADERS, WORKERS
 
 
@@ -78,8 +79,7 @@ async def claim(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.work",
-        payload={**done.payload(), "why": "claimed"},
+        TicketWork(ticket=done, why="claimed"),
         now=now,
         policy=policy,
     )
@@ -148,8 +148,7 @@ async def assign(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.work",
-        payload={**done.payload(), "why": "assigned", "by": actor.name},
+        TicketWork(ticket=done, why="assigned", by=actor.name),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -158,8 +157,7 @@ async def assign(
         await notices.tell_assignee(
             session,
             ticket,
-            kind="ticket.taken_away",
-            payload={**done.payload(), "by": actor.name},
+            TicketTakenAway(ticket=done, by=actor.name),
             now=now,
             policy=policy,
             user_id=previous,

@@ -1,28 +1,16 @@
-"""A ticket as views see it: one plain record, also carried in outbox payloads as JSON."""
+"""A ticket as views see it: one plain record, also carried in outbox messages
+(services/tickets/messages.py)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Courtyard, Household, MediaKind, MediaStage, Ticket, TicketMedia, User
 from services.errors import NotFound
-
-_TIMES = frozenset(
-    {
-        "created_at",
-        "claim_due_at",
-        "resolve_due_at",
-        "claimed_at",
-        "resolved_at",
-        "closed_at",
-        "hold_until",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -61,23 +49,8 @@ class TicketInfo:
     after_photo: str | None  # a file id, only put in payloads for people allowed to see it
     version: int
 
-    def payload(self, *, with_after_photo: bool = False) -> dict[str, Any]:
-        data = asdict(self)
-        for name in _TIMES:
-            value = data[name]
-            data[name] = value.isoformat() if value is not None else None
-        if not with_after_photo:
-            data["after_photo"] = None
-        return data
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> TicketInfo:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        for name in _TIMES:
-            if values.get(name) is not None:
-                values[name] = datetime.fromisoformat(values[name])
-        return cls(**values)
+    def without_after_photo(self) -> TicketInfo:
+        return replace(self, after_photo=None) if self.after_photo is not None else self
 
 
 async def get(session: AsyncSession, ticket_id: int) -> Ticket:

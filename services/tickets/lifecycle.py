@@ -16,6 +16,7 @@ from services.policy import Policy
 from services.tickets import info, notices, transitions
 from services.tickets.errors import AlreadyRated, NotReporter, ReopenTooLate, TicketChanged
 from services.tickets.info import TicketInfo
+from services.tickets.messages import TicketAutoClosed, TicketFeedback, TicketWork
 
 AUTO_CLOSE_AFTER = timedelta(days=3)
 REOPEN_WITHIN = timedelta(days=7)
@@ -188,7 +189,7 @@ async def resolve(
         data={"note": note},
     )
     return await transitions.announce(
-        session, ticket, actor, action="resolved", now=now, policy=policy, kind="ticket.resolved"
+        session, ticket, actor, action="resolved", now=now, policy=policy
     )
 
 
@@ -210,8 +211,7 @@ async def confirm(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.feedback",
-        payload={**done.payload(), "action": "confirmed"},
+        TicketFeedback(ticket=done, action="confirmed"),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -241,8 +241,7 @@ async def reopen(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.work",
-        payload={**done.payload(), "why": "reopened"},
+        TicketWork(ticket=done, why="reopened"),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -297,8 +296,7 @@ async def rate(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.feedback",
-        payload={**done.payload(), "action": "rated"},
+        TicketFeedback(ticket=done, action="rated"),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -336,8 +334,7 @@ async def comment(
     await notices.tell_assignee(
         session,
         ticket,
-        kind="ticket.feedback",
-        payload={**done.payload(), "action": "commented"},
+        TicketFeedback(ticket=done, action="commented"),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -391,8 +388,7 @@ async def _close_unanswered(
     return await notices.tell_answerers(
         session,
         ticket,
-        kind="ticket.autoclosed",
-        payload={**done.payload(), "reopen_until": reopen_until.isoformat()},
+        TicketAutoClosed(ticket=done, reopen_until=reopen_until),
         now=now,
         policy=policy,
     )

@@ -1,13 +1,11 @@
-"""Outbox rows about tickets: the card for the team (and its later edits), the work card for
-the assignee, and news for the people who reported."""
+"""Outbox rows about tickets, and who gets them: the card for the team (and its later edits),
+the work card for the assignee, and news for the people who reported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -19,22 +17,12 @@ from models import (
     Ticket,
     Urgency,
 )
-from services import courtyards, outbox, roles
+from services import audiences, outbox
 from services.access import Role
+from services.outbox import OutboxPayload, Recipient
 from services.policy import Policy, waits_for_quiet_hours
 from services.tickets.info import TicketInfo
-
-CARD = "ticket.card"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    user_id: int | None = None
-    chat_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        return f"c{self.chat_id}" if self.chat_id is not None else f"u{self.user_id}"
+from services.tickets.messages import TicketCard
 
 
 def quiet(ticket: Ticket, policy: Policy) -> Policy | None:
@@ -44,21 +32,17 @@ def quiet(ticket: Ticket, policy: Policy) -> Policy | None:
 
 async def team(session: AsyncSession, courtyard_id: int) -> list[Recipient]:
     """The courtyard's staff groups and its repair workers."""
-    chats = await courtyards.group_chats(session, courtyard_id, GroupKind.STAFF)
-    workers = await roles.holders(session, Role.REPAIR, courtyard_id)
-    return [Recipient(chat_id=c) for c in chats] + [Recipient(user_id=u) for u in workers]
+    chats = await audiences.group_chats(session, courtyard_id, GroupKind.STAFF)
+    return chats + await audiences.staff(session, Role.REPAIR, courtyard_id)
 
 
 async def leaders(session: AsyncSession, courtyard_id: int) -> list[Recipient]:
     """Grid leaders; the service center when the courtyard has none."""
-    found = await roles.holders(session, Role.GRID_LEADER, courtyard_id)
-    if not found:
-        found = await roles.holders(session, Role.ADMIN, courtyard_id)
-    return [Recipient(user_id=u) for u in found]
+    return await audiences.leaders_or_admins(session, courtyard_id)
 
 
 async def admins(session: AsyncSession, courtyard_id: int) -> list[Recipient]:
-    return [Recipient(user_id=u) for u in await roles.holders(session, Role.ADMIN, courtyard_id)]
+    return await audiences.admins(session, courtyard_id)
 
 
 async def answerers(session: AsyncSession, ticket: Ticket) -> set[int]:
@@ -79,24 +63,22 @@ async def answerers(session: AsyncSession, ticket: Ticket) -> set[int]:
 
 async def send(
     session: AsyncSession,
-    recipient: Recipient,
+    recipients: list[Recipient],
+    payload: OutboxPayload,
     *,
-    kind: str,
-    payload: dict[str, Any],
     dedupe_key: str,
     now: datetime,
     quiet: Policy | None = None,
-) -> bool:
-    return await outbox.enqueue(
+) -> int:
+    """One message to each recipient (one INSERT); `dedupe_key` gets the recipient appended."""
+    return await outbox.enqueue_many(
         session,
-        kind=kind,
-        payload=payload,
-        dedupe_key=f"{dedupe_key}:{recipient.key}",
+        payload,
+        recipients,
+        dedupe_key=lambda r: f"{dedupe_key}:{r.key}",
         now=now,
-        user_id=recipient.user_id,
-        chat_id=recipient.chat_id,
         # the kind decides whether it may wait (services.policy.WAITS_FOR_QUIET_HOURS)
-        quiet=quiet if waits_for_quiet_hours(kind) else None,
+        quiet=quiet if waits_for_quiet_hours(payload.kind) else None,
     )
 
 
@@ -104,18 +86,14 @@ async def send_cards(
     session: AsyncSession, ticket: Ticket, info: TicketInfo, now: datetime, policy: Policy
 ) -> int:
     """A new ticket: a card with a Claim button to the staff group and each repair worker."""
-    written = 0
-    for recipient in await team(session, ticket.courtyard_id):
-        written += await send(
-            session,
-            recipient,
-            kind=CARD,
-            payload=info.payload(),
-            dedupe_key=f"ticket-card:{ticket.id}",
-            now=now,
-            quiet=quiet(ticket, policy),
-        )
-    return written
+    return await send(
+        session,
+        await team(session, ticket.courtyard_id),
+        TicketCard(ticket=info),
+        dedupe_key=f"ticket-card:{ticket.id}",
+        now=now,
+        quiet=quiet(ticket, policy),
+    )
 
 
 async def refresh_cards(
@@ -135,63 +113,52 @@ async def refresh_cards(
             ).where(OutboxMessage.dedupe_key.in_(list(recipients)))
         )
     ).all()
-    written = 0
+    card = TicketCard(ticket=info)
+    edits: dict[Recipient, int] = {}
     for row_id, key, status, message_id in rows:
         if status is OutboxStatus.PENDING:
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
-                .values(payload=info.payload())
-                .execution_options(synchronize_session=False)
-            )
-            if getattr(result, "rowcount", 0):
+            if await outbox.replace_pending(session, row_id, card):
                 continue
             status = OutboxStatus.SENDING  # the sender took it meanwhile; nothing to edit yet
         if status is OutboxStatus.SENT and message_id is not None:
-            written += await send(
-                session,
-                recipients[key],
-                kind=CARD,
-                payload={**info.payload(), "edit_message_id": message_id},
-                dedupe_key=f"ticket-card-edit:{ticket.id}:v{ticket.version}",
-                now=now,
-            )
-    return written
+            edits[recipients[key]] = message_id
+    return await outbox.enqueue_many(
+        session,
+        lambda r: TicketCard(ticket=info, edit_message_id=edits[r]),
+        edits,
+        dedupe_key=lambda r: f"ticket-card-edit:{ticket.id}:v{ticket.version}:{r.key}",
+        now=now,
+    )
 
 
 async def tell_answerers(
     session: AsyncSession,
     ticket: Ticket,
+    payload: OutboxPayload,
     *,
-    kind: str,
-    payload: dict[str, Any],
     now: datetime,
     policy: Policy,
     exclude: int | None = None,
 ) -> int:
     """News of the ticket to those who reported it, except the person who made the change."""
-    written = 0
-    for user_id in sorted(await answerers(session, ticket)):
-        if user_id == exclude:
-            continue
-        written += await send(
-            session,
-            Recipient(user_id=user_id),
-            kind=kind,
-            payload=payload,
-            dedupe_key=f"{kind}:{ticket.id}:v{ticket.version}",
-            now=now,
-            quiet=quiet(ticket, policy),
-        )
-    return written
+    people = [
+        Recipient(user_id=u) for u in sorted(await answerers(session, ticket)) if u != exclude
+    ]
+    return await send(
+        session,
+        people,
+        payload,
+        dedupe_key=f"{payload.kind}:{ticket.id}:v{ticket.version}",
+        now=now,
+        quiet=quiet(ticket, policy),
+    )
 
 
 async def tell_assignee(
     session: AsyncSession,
     ticket: Ticket,
+    payload: OutboxPayload,
     *,
-    kind: str,
-    payload: dict[str, Any],
     now: datetime,
     policy: Policy,
     user_id: int | None = None,
@@ -201,14 +168,11 @@ async def tell_assignee(
     target = user_id if user_id is not None else ticket.assignee_id
     if target is None or target == exclude:
         return 0
-    return int(
-        await send(
-            session,
-            Recipient(user_id=target),
-            kind=kind,
-            payload=payload,
-            dedupe_key=f"{kind}:{ticket.id}:v{ticket.version}",
-            now=now,
-            quiet=quiet(ticket, policy),
-        )
+    return await send(
+        session,
+        [Recipient(user_id=target)],
+        payload,
+        dedupe_key=f"{payload.kind}:{ticket.id}:v{ticket.version}",
+        now=now,
+        quiet=quiet(ticket, policy),
     )

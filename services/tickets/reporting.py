@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -25,6 +23,7 @@ from models import (
     TicketStatus,
     Urgency,
 )
+from models.db import upsert_insert
 from services import events
 from services.access import Actor, require
 from services.errors import N_, InvalidInput, NotFound
@@ -38,6 +37,7 @@ from services.tickets.errors import (
     TooManyPhotos,
 )
 from services.tickets.info import TicketInfo, describe
+from services.tickets.messages import TicketFiledForYou
 from services.tickets.permissions import FILERS
 
 MAX_PHOTOS = 5
@@ -47,7 +47,7 @@ DESCRIPTION_MAX = 500
 PLACE_MAX = 60
 VOICE_MAX_SECONDS = 300
 CHANNELS_ON_BEHALF = ("phone", "visit")
-FILED_FOR_YOU = "ticket.filed_for_you"
+FILED_FOR_YOU = TicketFiledForYou.kind
 
 
 def team_starts_at(now: datetime, policy: Policy, *, urgent: bool) -> datetime:
@@ -157,9 +157,8 @@ async def homes(session: AsyncSession, actor: Actor) -> list[HomeChoice]:
 async def next_seq(session: AsyncSession, courtyard_id: int) -> int:
     """The courtyard's next ticket number. The UPDATE holds the counter row's lock until the
     transaction ends (PostgreSQL); SQLite's write lock is taken at BEGIN IMMEDIATE."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(TicketCounter)
+        upsert_insert(session, TicketCounter)
         .values(courtyard_id=courtyard_id, last=0)
         .on_conflict_do_nothing(index_elements=["courtyard_id"])
     )
@@ -204,8 +203,7 @@ async def file_on_behalf(
     await notices.tell_answerers(
         session,
         ticket,
-        kind=FILED_FOR_YOU,
-        payload={**info.payload(), "by": actor.name},
+        TicketFiledForYou(ticket=info, by=actor.name),
         now=now,
         policy=policy,
         exclude=actor.user_id,

@@ -4,7 +4,7 @@ change does (status, version, event, next deadline alert, refreshed cards)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +18,7 @@ from services.policy import Policy
 from services.tickets import alerts, notices
 from services.tickets.errors import AlreadyClaimed, NotAssignee, TicketCancelled, TicketChanged
 from services.tickets.info import TicketInfo, describe
+from services.tickets.messages import TicketResolved, TicketUpdate, UpdateAction
 
 ALLOWED: dict[str, frozenset[TicketStatus]] = {
     "claim": frozenset({S.NEW}),
@@ -102,28 +103,24 @@ async def announce(
     ticket: Ticket,
     actor: Actor | None,
     *,
-    action: str,
+    action: UpdateAction | Literal["resolved"],
     now: datetime,
     policy: Policy,
-    extra: dict[str, Any] | None = None,
-    kind: str = "ticket.update",
 ) -> TicketInfo:
     """After a change: refresh the team's cards and tell the reporter (not the actor)."""
     await save(session, ticket)
     info = await describe(session, ticket)
     await notices.refresh_cards(session, ticket, info, now)
-    payload = {
-        # the after-photo of a fix is for the people who reported it
-        **info.payload(with_after_photo=True),
-        "action": action,
-        "by": actor.name if actor else None,
-        **(extra or {}),
-    }
+    by = actor.name if actor else None
+    news: TicketResolved | TicketUpdate
+    if action == "resolved":  # is it fixed? the reporter answers it
+        news = TicketResolved(ticket=info, by=by)
+    else:
+        news = TicketUpdate(ticket=info, action=action, by=by)
     await notices.tell_answerers(
         session,
         ticket,
-        kind=kind,
-        payload=payload,
+        news,
         now=now,
         policy=policy,
         exclude=actor.user_id if actor else None,

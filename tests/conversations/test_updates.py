@@ -100,12 +100,12 @@ async def test_an_error_in_a_handler_writes_nothing_and_apologizes(
     person = await choose_room(world, courtyard, "王阿姨", 9001)
     events_before = await count(sessions, Event)
     updates_before = await count(sessions, ProcessedUpdate)
-    real_enqueue = outbox.enqueue
+    real_enqueue = outbox.enqueue_many
 
-    async def broken(*args: Any, **kwargs: Any) -> bool:
+    async def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("the disk is full")  # after the membership row and its event
 
-    monkeypatch.setattr(outbox, "enqueue", broken)
+    monkeypatch.setattr(outbox, "enqueue_many", broken)
     tap = person.tap_update("Owner")
     await world.feed(tap)
 
@@ -117,7 +117,7 @@ async def test_an_error_in_a_handler_writes_nothing_and_apologizes(
     # not marked as handled either: a redelivery gets a second chance
     assert await count(sessions, ProcessedUpdate) == updates_before
 
-    monkeypatch.setattr(outbox, "enqueue", real_enqueue)
+    monkeypatch.setattr(outbox, "enqueue_many", real_enqueue)
     await world.feed(tap)
     assert "sent to the grid leader" in person.last_message()
     [row] = await memberships(sessions)

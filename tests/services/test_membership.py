@@ -20,6 +20,7 @@ from services.clock import FixedClock
 from services.courtyards import UnknownInvite
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.membership import AlreadyDecided, AlreadyMember, AlreadyRequested
+from services.membership_messages import PendingDigest, WaitingRequests
 from services.policy import Policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -220,7 +221,7 @@ async def test_without_a_grid_leader_the_service_center_is_asked(
     async with sessions() as session, session.begin():
         leader = await session.get(User, yard["leader_user_id"])
         assert leader is not None
-        await roles.revoke(session, leader, Role.GRID_LEADER, yard["id"], clock())
+        await roles.revoke(session, leader, Role.GRID_LEADER, yard["id"], clock(), tell=False)
 
     result = await ask(sessions, actor_of, RESIDENT, yard["id"], "1号楼-1单元-101", clock())
 
@@ -543,13 +544,9 @@ async def test_digest_of_requests_waiting_over_a_day(
     by_leader = {await telegram_of(sessions, r.user_id): r for r in rows}
     assert set(by_leader) == {LEADER_ID, OTHER_LEADER_ID}
     # the one from yesterday afternoon has not waited a full day yet; the answered one is done
-    assert by_leader[LEADER_ID].payload["items"] == [
-        {
-            "courtyard": "纬三路13号院",
-            "count": 2,
-            "oldest": local(2026, 11, 26, 9).isoformat(),
-        }
-    ]
+    assert PendingDigest.model_validate(by_leader[LEADER_ID].payload).items == (
+        WaitingRequests(courtyard="纬三路13号院", count=2, oldest=local(2026, 11, 26, 9)),
+    )
     assert [i["courtyard"] for i in by_leader[OTHER_LEADER_ID].payload["items"]] == ["都市A座"]
     assert all(r.not_before == morning for r in rows)
 
@@ -572,7 +569,7 @@ async def test_without_a_grid_leader_the_service_center_gets_the_digest(
     async with sessions() as session, session.begin():
         leader = await session.get(User, other_yard["leader_user_id"])
         assert leader is not None
-        await roles.revoke(session, leader, Role.GRID_LEADER, other_yard["id"], clock())
+        await roles.revoke(session, leader, Role.GRID_LEADER, other_yard["id"], clock(), tell=False)
     await ask(sessions, actor_of, 9101, yard["id"], "1号楼-1单元-101", local(2026, 11, 26, 9))
     await ask(sessions, actor_of, 9102, other_yard["id"], "1号楼-1单元-101", local(2026, 11, 26, 9))
 

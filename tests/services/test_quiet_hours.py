@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.features import render_table
 from services.policy import WAITS_FOR_QUIET_HOURS, Policy, waits_for_quiet_hours
-from views.outbox import load_renderers
 
 NIGHT = datetime(2026, 11, 28, 19, 0, tzinfo=UTC)  # 03:00 in Zhengzhou
 MORNING = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)  # 08:00
 
 
 def test_every_kind_of_message_is_decided() -> None:
-    assert set(load_renderers()) <= set(WAITS_FOR_QUIET_HOURS)
+    assert {kind.kind for kind in render_table().payload_types()} <= set(WAITS_FOR_QUIET_HOURS)
 
 
 def test_work_goes_at_once_news_waits_urgent_never_waits() -> None:

@@ -9,6 +9,7 @@ import itertools
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,9 +24,13 @@ from aiogram.methods import SendMessage, TelegramMethod
 from harness import Sent, World
 from sqlalchemy import select
 
-from bot.sender import SenderSettings
+from bot.features import render_table
+from bot.sender import OutboxSender, SenderSettings
 from models import OutboxMessage, OutboxStatus, User
 from services import outbox
+from services.access import Role
+from services.clock import FixedClock
+from services.membership_messages import MembershipApproved
 
 GROUP = -100_500
 BUSY = 8000  # one private chat that gets many messages
@@ -50,8 +55,10 @@ async def add_users(
         return {u.telegram_id: u.id for u in users if u.telegram_id is not None}
 
 
-def approved(n: int) -> dict[str, Any]:
-    return {"courtyard": "都市A座", "household": f"A-{n}", "leader": "李网格长"}
+def approved(n: int) -> MembershipApproved:
+    return MembershipApproved(
+        courtyard="都市A座", household=f"A-{n}", leader="李网格长", roles=(Role.RESIDENT,)
+    )
 
 
 async def enqueue(
@@ -60,8 +67,7 @@ async def enqueue(
     async with world.sessions() as session, session.begin():
         assert await outbox.enqueue(
             session,
-            kind="membership.approved",
-            payload=approved(len(key)),
+            approved(len(key)),
             dedupe_key=key,
             now=world.clock(),
             user_id=user_id,
@@ -376,8 +382,88 @@ async def test_a_restart_mid_drain_loses_nothing_and_sends_nothing_twice(world: 
     final = await rows(world)
     assert len(final) == 120
     assert all(r.status is OutboxStatus.SENT for r in final)
-    # the leased rows came back once the lease ran out
-    assert took >= SenderSettings().lease.total_seconds() - 1
+    # the leased rows came back once the short lease ran out: within seconds, not minutes
+    lease = SenderSettings().lease.total_seconds()
+    assert lease <= 15
+    assert lease - 1 <= took < lease + 10
+
+
+async def test_a_long_batch_keeps_its_lease_and_a_second_sender_takes_nothing_of_it(
+    world: World,
+) -> None:
+    """At 2 messages a second a batch of 50 takes 25 s, longer than a lease: the sender renews
+    it as it goes, so another sender looking in meanwhile finds nothing to take."""
+    residents = list(range(9000, 9050))
+    ids = await add_users(world, residents)
+    for telegram_id in residents:
+        await enqueue(world, f"r:{telegram_id}", user_id=ids[telegram_id])
+    second = world.new_sender()
+    took_over: list[int] = []
+
+    async def sleep_and_let_another_sender_look(seconds: float) -> None:
+        await world.time.sleep(seconds)
+        took_over.append(await second.drain_once())
+
+    first = OutboxSender(
+        world.bot,
+        world.sessions,
+        world.i18n,
+        world.policy,
+        renderers=render_table(),
+        clock=world.clock,
+        monotonic=world.time.monotonic,
+        sleep=sleep_and_let_another_sender_look,
+        settings=SenderSettings(per_second=2.0, idle_wait=0.01),
+    )
+    start = world.time.now
+
+    assert await first.drain_once() == 50
+
+    assert world.time.now - start > SenderSettings().lease.total_seconds() + 5
+    assert len(took_over) > 40 and sum(took_over) == 0
+    assert Counter(s.chat_id for s in delivered(world)) == Counter(residents)
+    assert all(r.status is OutboxStatus.SENT for r in await rows(world))
+
+
+async def test_only_the_sender_holding_the_lease_records_the_outcome(
+    world: World, clock: FixedClock
+) -> None:
+    ids = await add_users(world, [9001, 9002])
+    await enqueue(world, "a", user_id=ids[9001])
+    await enqueue(world, "b", user_id=ids[9002])
+    lease = timedelta(seconds=15)
+    async with world.sessions() as session, session.begin():
+        first = await outbox.claim_due(session, clock(), limit=10, lease=lease, owner="first")
+    assert [r.id for r in first] and len(first) == 2
+    a, b = (r.id for r in first)
+
+    clock.advance(seconds=10)  # within the lease: nobody else gets the rows
+    async with world.sessions() as session, session.begin():
+        assert await outbox.claim_due(session, clock(), limit=10, lease=lease, owner="second") == []
+        assert await outbox.renew_leases(session, [b], owner="first", until=clock() + lease) == 1
+
+    clock.advance(seconds=6)  # the first sender froze: a's lease is over, b's was renewed
+    async with world.sessions() as session, session.begin():
+        second = await outbox.claim_due(session, clock(), limit=10, lease=lease, owner="second")
+    assert [r.id for r in second] == [a]
+
+    async with world.sessions() as session, session.begin():
+        # the first sender wakes up: a is no longer its to close, b still is
+        assert not await outbox.mark_sent(session, a, clock(), 11, owner="first")
+        assert not await outbox.mark_throttled(session, a, clock(), "paced", owner="first")
+        assert await outbox.mark_attempt_failed(
+            session, a, clock(), "x", owner="first", max_attempts=5, backoff=lease
+        )
+        assert not await outbox.mark_recipient_blocked(session, a, "403", owner="first")
+        assert await outbox.renew_leases(session, [a], owner="first", until=clock() + lease) == 0
+        assert await outbox.mark_sent(session, b, clock(), 12, owner="first")
+    async with world.sessions() as session, session.begin():
+        assert await outbox.mark_sent(session, a, clock(), 13, owner="second")
+
+    final = {r.dedupe_key: r for r in await rows(world)}
+    assert (final["a"].status, final["a"].telegram_message_id) == (OutboxStatus.SENT, 13)
+    assert final["a"].attempts == 1 and final["a"].last_error is None
+    assert (final["b"].status, final["b"].telegram_message_id) == (OutboxStatus.SENT, 12)
 
 
 # ---- rendering at send time ------------------------------------------------------------------

@@ -13,8 +13,9 @@ from bot.app import build_sender
 from bot.config import Settings
 from models import User
 from services import outbox
-from services.access import Actor
+from services.access import Actor, Role
 from services.clock import FixedClock
+from services.membership_messages import MembershipApproved
 from views import menu as menu_view
 
 
@@ -27,8 +28,12 @@ async def test_standalone_sender_sends_the_full_menu_with_an_approval(
         await session.flush()
         await outbox.enqueue(
             session,
-            kind="membership.approved",
-            payload={"courtyard": "纬三路13号院", "household": "2号楼-1单元-501", "leader": "李"},
+            MembershipApproved(
+                courtyard="纬三路13号院",
+                household="2号楼-1单元-501",
+                leader="李",
+                roles=(Role.RESIDENT,),
+            ),
             dedupe_key="approved:1",
             now=clock(),
             user_id=user.id,

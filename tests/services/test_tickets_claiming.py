@@ -38,6 +38,7 @@ from services.errors import NotAllowed
 from services.policy import Policy
 from services.tickets import claiming, lifecycle, reporting
 from services.tickets.errors import AlreadyClaimed, NotAWorker, TicketCancelled, TicketChanged
+from services.tickets.messages import TicketCard
 from services.tickets.reporting import Draft
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -192,12 +193,13 @@ async def test_cards_are_edited_to_show_the_claimant(
                 .order_by(OutboxMessage.id)
             )
         ).all()
-    edits = [c for c in cards if "edit_message_id" in c.payload]
-    assert [(e.chat_id, e.payload["edit_message_id"], e.payload["assignee"]) for e in edits] == [
-        (STAFF_GROUP, 41, "张师傅")
+    typed = [(c, TicketCard.model_validate(c.payload)) for c in cards]
+    edits = [
+        (c.chat_id, p.edit_message_id, p.ticket.assignee) for c, p in typed if p.edit_message_id
     ]
-    waiting = [c for c in cards if c.status is OutboxStatus.PENDING and c.user_id]
-    assert len(waiting) == 2 and all(c.payload["status"] == "claimed" for c in waiting)
+    assert edits == [(STAFF_GROUP, 41, "张师傅")]
+    waiting = [p for c, p in typed if c.status is OutboxStatus.PENDING and c.user_id]
+    assert len(waiting) == 2 and all(p.ticket.status == "claimed" for p in waiting)
 
 
 async def test_leaders_assign_to_a_named_worker(

@@ -148,7 +148,7 @@ async def test_the_whole_life_of_a_ticket(
         "ticket.update:started",
         "ticket.update:held",
         "ticket.update:resumed",
-        "ticket.resolved:resolved",
+        "ticket.resolved:",
     ]
     worker_news = await sent_to(sessions, folks.users[WORKER_ID])
     assert worker_news[-4:] == [

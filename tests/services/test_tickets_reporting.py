@@ -93,7 +93,7 @@ async def test_numbers_are_per_courtyard_and_cards_go_to_the_team(
     assert first.status == "new" and first.household == "2号楼-1单元-501"
 
     cards = [m for m in await outbox(sessions) if m.kind == "ticket.card"]
-    recipients = {(m.chat_id, m.user_id) for m in cards if m.payload["id"] == first.id}
+    recipients = {(m.chat_id, m.user_id) for m in cards if m.payload["ticket"]["id"] == first.id}
     assert recipients == {
         (STAFF_GROUP, None),
         (None, folks.users[WORKER_ID]),
@@ -208,7 +208,7 @@ async def test_a_normal_ticket_at_night_goes_to_the_team_at_once_its_clock_after
     urgent_card = next(
         m
         for m in await outbox(sessions)
-        if m.kind == "ticket.card" and m.payload["id"] == trapped.id
+        if m.kind == "ticket.card" and m.payload["ticket"]["id"] == trapped.id
     )
     assert urgent_card.not_before == clock()  # urgent tickets ignore quiet hours
     assert trapped.claim_due_at == clock() + timedelta(minutes=30)

@@ -4,7 +4,6 @@ card (with Claim) and the worker's card (with the next steps)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,8 +11,9 @@ from aiogram.utils.i18n import gettext as _
 
 from services.tickets.info import TicketInfo
 from services.tickets.lifecycle import REOPEN_WITHIN
+from services.tickets.messages import TicketCard, TicketTakenAway, TicketWork
 from services.tickets.permissions import Capacity
-from views.outbox import RenderContext, Rendered, renders
+from views.outbox import RenderContext, Rendered
 from views.text import h
 from views.tickets import words
 from views.tickets.callbacks import Act, Claim, Rate
@@ -141,10 +141,9 @@ def detail(info: TicketInfo, viewer: Capacity, zone: ZoneInfo, now: datetime) ->
     return Rendered("\n".join(summary(info, zone)), keyboard(info, viewer, now))
 
 
-@renders("ticket.card")
-def card(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def card(payload: TicketCard, context: RenderContext) -> Rendered:
     """The team's card: Claim while it is new; then it shows who has it."""
-    info = TicketInfo.from_payload(payload)
+    info = payload.ticket
     head = _("🛠 <b>New repair request</b>") if info.status == "new" else _("🛠 Repair request")
     if info.urgency == "urgent" and info.status == "new":
         head = _("🚨 <b>URGENT repair request</b>")
@@ -154,22 +153,16 @@ def card(payload: dict[str, Any], context: RenderContext) -> Rendered:
             _("🙋 Taken by %(name)s at %(when)s")
             % {"name": h(info.assignee), "when": words.when(info.claimed_at, context.timezone)}
         )
-    edit = payload.get("edit_message_id")
-    return Rendered(
-        "\n".join(lines),
-        keyboard(info, TEAM),
-        edit_message_id=int(edit) if edit is not None else None,
-    )
+    return Rendered("\n".join(lines), keyboard(info, TEAM), edit_message_id=payload.edit_message_id)
 
 
-@renders("ticket.work")
-def work(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def work(payload: TicketWork, context: RenderContext) -> Rendered:
     """To the worker who has the ticket: why, the facts, and the next steps."""
-    info = TicketInfo.from_payload(payload)
-    why = payload.get("why")
+    info = payload.ticket
+    why = payload.why
     if why == "assigned":
         head = _("👤 %(leader)s gave you ticket %(number)s.") % {
-            "leader": h(payload.get("by") or ""),
+            "leader": h(payload.by or ""),
             "number": h(info.number),
         }
     elif why == "reopened":
@@ -181,13 +174,12 @@ def work(payload: dict[str, Any], context: RenderContext) -> Rendered:
     return Rendered("\n".join([head, *summary(info, context.timezone)]), keyboard(info, ASSIGNEE))
 
 
-@renders("ticket.taken_away")
-def taken_away(payload: dict[str, Any], context: RenderContext) -> Rendered:
-    info = TicketInfo.from_payload(payload)
+def taken_away(payload: TicketTakenAway, context: RenderContext) -> Rendered:
+    info = payload.ticket
     return Rendered(
         _("👤 %(leader)s gave ticket %(number)s to %(name)s. You need not do it any more.")
         % {
-            "leader": h(payload.get("by") or ""),
+            "leader": h(payload.by),
             "number": h(info.number),
             "name": h(info.assignee or ""),
         }

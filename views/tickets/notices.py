@@ -3,14 +3,20 @@ reminders and escalations, and the team's morning digest."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from services.tickets.info import TicketInfo
-from views.outbox import RenderContext, Rendered, renders
+from services.tickets.messages import (
+    TicketAlert,
+    TicketAutoClosed,
+    TicketDigest,
+    TicketFeedback,
+    TicketFiledForYou,
+    TicketResolved,
+    TicketUpdate,
+)
+from views.outbox import RenderContext, Rendered
 from views.text import h
 from views.tickets import words
 from views.tickets.callbacks import Act
@@ -29,20 +35,19 @@ def _details(info: TicketInfo) -> InlineKeyboardMarkup:
     )
 
 
-def _values(info: TicketInfo, payload: dict[str, Any]) -> dict[str, str]:
+def _values(info: TicketInfo, by: str | None = None) -> dict[str, str]:
     return {
         "number": h(info.number),
         "name": h(info.assignee or ""),
-        "by": h(payload.get("by") or ""),
+        "by": h(by or ""),
         "category": words.category(info.category),
     }
 
 
-@renders("ticket.update")
-def update(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def update(payload: TicketUpdate, context: RenderContext) -> Rendered:
     """A change of the reporter's ticket, by someone else."""
-    info = TicketInfo.from_payload(payload)
-    action = payload.get("action")
+    info = payload.ticket
+    action = payload.action
     texts = {
         "claimed": _("🙋 %(name)s has taken your repair request %(number)s (%(category)s)."),
         "assigned": _("👤 Your repair request %(number)s (%(category)s) is now with %(name)s."),
@@ -53,29 +58,27 @@ def update(payload: dict[str, Any], context: RenderContext) -> Rendered:
         "reopened": _("↩️ %(by)s said %(number)s is not fixed; it was reopened."),
         "cancelled": _("✖️ %(by)s cancelled %(number)s."),
     }
-    text = texts.get(str(action), _("%(number)s has changed.")) % _values(info, payload)
+    text = texts.get(action, _("%(number)s has changed.")) % _values(info, payload.by)
     lines = [text, status_line(info, context.timezone)]
     if action in ("claimed", "assigned"):
         lines.append(_("You will get a message when it is fixed."))
     return Rendered("\n".join(lines), _details(info))
 
 
-@renders("ticket.resolved")
-def resolved(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def resolved(payload: TicketResolved, context: RenderContext) -> Rendered:
     """Fixed, says the worker: is it? (with the after-photo, if there is one)"""
-    info = TicketInfo.from_payload(payload)
+    info = payload.ticket
     lines = [
-        _("✅ %(name)s says %(number)s is fixed.") % _values(info, payload),
+        _("✅ %(name)s says %(number)s is fixed.") % _values(info, payload.by),
         _("🔧 Done: %(note)s") % {"note": h(info.resolution_note or "")},
         _("<b>Is it fixed?</b> Please tell us. Without an answer it closes in 3 days."),
     ]
     return Rendered("\n".join(lines), keyboard(info, REPORTER), photo=info.after_photo)
 
 
-@renders("ticket.autoclosed")
-def autoclosed(payload: dict[str, Any], context: RenderContext) -> Rendered:
-    info = TicketInfo.from_payload(payload)
-    until = datetime.fromisoformat(payload["reopen_until"])
+def autoclosed(payload: TicketAutoClosed, context: RenderContext) -> Rendered:
+    info = payload.ticket
+    until = payload.reopen_until
     return Rendered(
         _(
             "☑️ %(number)s was closed, as we had no answer for 3 days. "
@@ -86,23 +89,21 @@ def autoclosed(payload: dict[str, Any], context: RenderContext) -> Rendered:
     )
 
 
-@renders("ticket.filed_for_you")
-def filed_for_you(payload: dict[str, Any], context: RenderContext) -> Rendered:
-    info = TicketInfo.from_payload(payload)
+def filed_for_you(payload: TicketFiledForYou, context: RenderContext) -> Rendered:
+    info = payload.ticket
     head = _("📞 %(by)s filed a repair request for your home %(household)s, after %(channel)s:") % {
-        "by": h(payload.get("by") or ""),
+        "by": h(payload.by),
         "household": h(info.household),
         "channel": words.channel(info.channel),
     }
     return Rendered("\n".join([head, *summary(info, context.timezone)]), _details(info))
 
 
-@renders("ticket.feedback")
-def feedback(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def feedback(payload: TicketFeedback, context: RenderContext) -> Rendered:
     """To the worker: the reporter confirmed, rated, or commented."""
-    info = TicketInfo.from_payload(payload)
+    info = payload.ticket
     values = {"number": h(info.number), "reporter": h(info.reporter)}
-    action = payload.get("action")
+    action = payload.action
     if action == "rated":
         text = _("⭐ %(number)s was rated: %(stars)s") % {
             **values,
@@ -118,13 +119,12 @@ def feedback(payload: dict[str, Any], context: RenderContext) -> Rendered:
     return Rendered(text)
 
 
-@renders("ticket.alert")
-def alert(payload: dict[str, Any], context: RenderContext) -> Rendered:
+def alert(payload: TicketAlert, context: RenderContext) -> Rendered:
     """Deadline reminders (to the team or the worker) and escalations (leaders, admins)."""
-    info = TicketInfo.from_payload(payload)
+    info = payload.ticket
     zone = context.timezone
-    step = str(payload.get("step"))
-    due = words.when(datetime.fromisoformat(payload["due"]), zone)
+    step = payload.step
+    due = words.when(payload.due, zone)
     values = {"number": h(info.number), "due": due, "name": h(info.assignee or "")}
     texts = {
         "claim-remind": (_("⏰ %(number)s is not taken yet. Please claim it by %(due)s."), TEAM),
@@ -153,22 +153,20 @@ def alert(payload: dict[str, Any], context: RenderContext) -> Rendered:
     return Rendered("\n".join(lines), keyboard(info, viewer))
 
 
-@renders("ticket.digest")
-def digest(payload: dict[str, Any], context: RenderContext) -> Rendered:
-    counts: dict[str, int] = payload.get("counts", {})
+def digest(payload: TicketDigest, context: RenderContext) -> Rendered:
     lines = [
         _("☀️ Good morning. Open repair tickets in %(courtyard)s: %(total)s")
-        % {"courtyard": h(payload["courtyard"]), "total": payload["total"]}
+        % {"courtyard": h(payload.courtyard), "total": payload.total}
     ]
-    if payload.get("urgent"):
-        lines[0] += " " + _("(urgent: %(n)s)") % {"n": payload["urgent"]}
-    for status, count in counts.items():
+    if payload.urgent:
+        lines[0] += " " + _("(urgent: %(n)s)") % {"n": payload.urgent}
+    for status, count in payload.counts.items():
         lines.append(f"• {words.status(status)}: {count}")
-    if payload.get("overdue_count"):
-        shown = ", ".join(h(n) for n in payload["overdue"])
-        if payload["overdue_count"] > len(payload["overdue"]):
+    if payload.overdue_count:
+        shown = ", ".join(h(n) for n in payload.overdue)
+        if payload.overdue_count > len(payload.overdue):
             shown += " …"
         lines.append(
-            _("⚠️ Overdue (%(n)s): %(numbers)s") % {"n": payload["overdue_count"], "numbers": shown}
+            _("⚠️ Overdue (%(n)s): %(numbers)s") % {"n": payload.overdue_count, "numbers": shown}
         )
     return Rendered("\n".join(lines))
