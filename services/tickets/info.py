@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Courtyard, Household, MediaKind, MediaStage, Ticket, TicketMedia, User
+from models import (
+    Courtyard,
+    Household,
+    Location,
+    MediaKind,
+    MediaStage,
+    Ticket,
+    TicketCategory,
+    TicketMedia,
+    TicketStatus,
+    Urgency,
+    User,
+)
 from services.errors import NotFound
 
 _TIMES = frozenset(
@@ -25,6 +38,15 @@ _TIMES = frozenset(
 )
 
 
+# carried as their values in JSON payloads; StrEnum members serialise as those values
+_ENUMS: dict[str, type[enum.StrEnum]] = {
+    "category": TicketCategory,
+    "urgency": Urgency,
+    "location": Location,
+    "status": TicketStatus,
+}
+
+
 @dataclass(frozen=True)
 class TicketInfo:
     id: int
@@ -33,12 +55,12 @@ class TicketInfo:
     courtyard: str
     household_id: int
     household: str
-    category: str  # TicketCategory value
-    urgency: str  # Urgency value
+    category: TicketCategory
+    urgency: Urgency
     description: str | None
-    location: str  # Location value
+    location: Location
     place: str
-    status: str  # TicketStatus value
+    status: TicketStatus
     reporter_id: int
     reporter: str
     on_behalf: bool
@@ -77,6 +99,8 @@ class TicketInfo:
         for name in _TIMES:
             if values.get(name) is not None:
                 values[name] = datetime.fromisoformat(values[name])
+        for name, kind in _ENUMS.items():
+            values[name] = kind(values[name])
         return cls(**values)
 
 
@@ -128,12 +152,12 @@ async def describe(session: AsyncSession, ticket: Ticket) -> TicketInfo:
         courtyard=courtyard.name,
         household_id=home.id,
         household=home.label(),
-        category=ticket.category.value,
-        urgency=ticket.urgency.value,
+        category=ticket.category,
+        urgency=ticket.urgency,
         description=ticket.description,
-        location=ticket.location.value,
+        location=ticket.location,
         place=ticket.place,
-        status=ticket.status.value,
+        status=ticket.status,
         reporter_id=reporter.id,
         reporter=reporter.name,
         on_behalf=ticket.on_behalf,

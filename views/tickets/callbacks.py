@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import enum
+
 from aiogram.filters.callback_data import CallbackData
+
+from services.tickets.transitions import TicketAction
 
 
 class ReportHome(CallbackData, prefix="th"):
@@ -26,14 +30,45 @@ class Claim(CallbackData, prefix="tk"):
     t: int  # ticket id
 
 
+class Look(enum.StrEnum):
+    SHOW = "show"  # the ticket's details
+    MEDIA = "media"  # its photos and voice notes
+    KEEP = "keep"  # "no, keep it" to a question before a change
+
+
 class Act(CallbackData, prefix="ta"):
-    a: str  # show, start, hold, resume, resolve, fixed, notfixed, cancel, rate, assign, media
+    """A button that changes nothing."""
+
+    a: Look
     t: int
+
+
+class Step(CallbackData, prefix="tg"):
+    """A button for a transition of the ticket's state machine, shown for one version of the
+    ticket: the service refuses it if the ticket has moved on since."""
+
+    a: TicketAction
+    t: int
+    v: int  # the ticket's version
+    ok: bool  # confirmed (cancelling and reopening ask first)
 
 
 class Rate(CallbackData, prefix="tr"):
     t: int
+    v: int  # the ticket's version
     s: int  # stars 1..5
+
+
+class ListKind(enum.StrEnum):
+    REQUESTS = "r"  # 📋 My requests
+    MINE = "m"  # 🔧 My tickets
+    OPEN = "o"  # a courtyard's open tickets
+
+
+class ListPage(CallbackData, prefix="tp"):
+    k: ListKind
+    c: int  # courtyard id (open tickets), else 0
+    p: int  # page, from 0
 
 
 class AssignTo(CallbackData, prefix="tw"):

@@ -6,27 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from services.tickets.info import TicketInfo
+from services.tickets.lifecycle import AUTO_CLOSE_AFTER
 from views.outbox import RenderContext, Rendered, renders
 from views.text import h
 from views.tickets import words
-from views.tickets.callbacks import Act
-from views.tickets.cards import ASSIGNEE, LEADER, REPORTER, TEAM, keyboard, status_line, summary
-
-
-def _details(info: TicketInfo) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("📋 Details"), callback_data=Act(a="show", t=info.id).pack()
-                )
-            ]
-        ]
-    )
+from views.tickets.cards import (
+    ASSIGNEE,
+    LEADER,
+    REPORTER,
+    TEAM,
+    details_keyboard,
+    keyboard,
+    status_line,
+    summary,
+)
 
 
 def _values(info: TicketInfo, payload: dict[str, Any]) -> dict[str, str]:
@@ -57,7 +53,7 @@ def update(payload: dict[str, Any], context: RenderContext) -> Rendered:
     lines = [text, status_line(info, context.timezone)]
     if action in ("claimed", "assigned"):
         lines.append(_("You will get a message when it is fixed."))
-    return Rendered("\n".join(lines), _details(info))
+    return Rendered("\n".join(lines), details_keyboard(info.id))
 
 
 @renders("ticket.resolved")
@@ -67,9 +63,12 @@ def resolved(payload: dict[str, Any], context: RenderContext) -> Rendered:
     lines = [
         _("✅ %(name)s says %(number)s is fixed.") % _values(info, payload),
         _("🔧 Done: %(note)s") % {"note": h(info.resolution_note or "")},
-        _("<b>Is it fixed?</b> Please tell us. Without an answer it closes in 3 days."),
+        _("<b>Is it fixed?</b> Please tell us. Without an answer it closes in %(days)s days.")
+        % {"days": AUTO_CLOSE_AFTER.days},
     ]
-    return Rendered("\n".join(lines), keyboard(info, REPORTER), photo=info.after_photo)
+    # as of the fix: 👎 stays on the message for as long as reopening is allowed
+    buttons = keyboard(info, REPORTER, info.resolved_at)
+    return Rendered("\n".join(lines), buttons, photo=info.after_photo)
 
 
 @renders("ticket.autoclosed")
@@ -78,10 +77,14 @@ def autoclosed(payload: dict[str, Any], context: RenderContext) -> Rendered:
     until = datetime.fromisoformat(payload["reopen_until"])
     return Rendered(
         _(
-            "☑️ %(number)s was closed, as we had no answer for 3 days. "
+            "☑️ %(number)s was closed, as we had no answer for %(days)s days. "
             "Not fixed after all? You can reopen it until %(until)s."
         )
-        % {"number": h(info.number), "until": words.when(until, context.timezone)},
+        % {
+            "number": h(info.number),
+            "until": words.when(until, context.timezone),
+            "days": AUTO_CLOSE_AFTER.days,
+        },
         keyboard(info, REPORTER, until),
     )
 
@@ -94,7 +97,7 @@ def filed_for_you(payload: dict[str, Any], context: RenderContext) -> Rendered:
         "household": h(info.household),
         "channel": words.channel(info.channel),
     }
-    return Rendered("\n".join([head, *summary(info, context.timezone)]), _details(info))
+    return Rendered("\n".join([head, *summary(info, context.timezone)]), details_keyboard(info.id))
 
 
 @renders("ticket.feedback")
