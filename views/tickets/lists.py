@@ -155,7 +155,9 @@ def _figures(f: Figures) -> str:
     ]
     if f.cancelled:
         parts.append(_("cancelled %(n)s") % {"n": f.cancelled})
-    line = _(", ").join(parts)
+    line = parts[0]
+    for part in parts[1:]:  # "报修 3，未完成 2": the comma of the language
+        line = _("%(figures)s, %(figure)s") % {"figures": line, "figure": part}
     if f.median_claim_seconds is not None:
         line += "\n  " + _("median time to take: %(t)s") % {
             "t": words.duration(f.median_claim_seconds)
