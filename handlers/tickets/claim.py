@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,8 +16,10 @@ from services.clock import Clock
 from services.errors import N_, InvalidInput
 from services.policy import Policy
 from services.tickets import claiming, queries
+from services.tickets.transitions import TicketAction
 from views.text import h
-from views.tickets.callbacks import Act, AssignTo, Claim
+from views.tickets import prompts
+from views.tickets.callbacks import AssignTo, Claim, Step
 
 
 async def on_claim(
@@ -49,12 +51,7 @@ async def _workers(
                 "service center to add one."
             )
         )
-    rows = [
-        [InlineKeyboardButton(text=w.name, callback_data=AssignTo(t=ticket_id, u=w.user_id).pack())]
-        for w in found
-    ]
-    text = _("Give %(number)s to which worker?") % {"number": h(ticket.number)}
-    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    text, markup = prompts.workers(ticket.number, ticket_id, found)
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:
@@ -72,7 +69,7 @@ async def assign_command(
 
 
 async def on_assign(
-    query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor
+    query: CallbackQuery, callback_data: Step, session: AsyncSession, actor: Actor
 ) -> None:
     await _workers(message_of(query), session, actor, callback_data.t, edit=False)
     await query.answer()
@@ -98,6 +95,6 @@ def build() -> Router:
     router = Router(name="tickets-claim")
     router.callback_query(Claim.filter())(on_claim)
     router.message(Command("assign"), PRIVATE)(assign_command)
-    router.callback_query(Act.filter(F.a == "assign"))(on_assign)
+    router.callback_query(Step.filter(F.a == TicketAction.ASSIGN))(on_assign)
     router.callback_query(AssignTo.filter())(on_assign_to)
     return router

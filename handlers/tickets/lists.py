@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE
+from handlers.flags import READS_ONLY
 from handlers.tickets.common import message_of
 from models import MediaKind, MediaStage
 from services import courtyards
@@ -24,27 +28,62 @@ from views.callbacks import PickCourtyard
 from views.menu import MenuButton
 from views.text import h
 from views.tickets import lists as view
-from views.tickets.callbacks import Act
+from views.tickets.callbacks import Act, ListKind, ListPage, Look
 from views.tickets.cards import detail
 from views.tickets.menu import MY_REQUESTS, MY_TICKETS, OPEN_TICKETS
 
 ALL_COURTYARDS = 0
 
 
+async def _list(
+    session: AsyncSession,
+    actor: Actor,
+    kind: ListKind,
+    courtyard_id: int,
+    page: int,
+    clock: Clock,
+    policy: Policy,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of a list, as text and buttons (◀ ▶ turn the pages)."""
+    if kind is ListKind.REQUESTS:
+        found = await queries.my_requests(session, actor, clock(), page)
+        return view.my_requests(found, policy.timezone)
+    if kind is ListKind.MINE:
+        work = await queries.my_tickets(session, actor, clock(), page)
+        return view.my_tickets(work, policy.timezone, clock())
+    board = await queries.open_tickets(session, actor, courtyard_id, clock(), page)
+    return view.open_tickets(board, policy.timezone, clock())
+
+
 async def my_requests(
     message: Message, session: AsyncSession, actor: Actor, clock: Clock, policy: Policy
 ) -> None:
-    lines = await queries.my_requests(session, actor, clock())
-    text, keyboard = view.my_requests(lines, policy.timezone)
+    text, keyboard = await _list(session, actor, ListKind.REQUESTS, 0, 0, clock, policy)
     await message.answer(text, reply_markup=keyboard)
 
 
 async def my_tickets(
     message: Message, session: AsyncSession, actor: Actor, clock: Clock, policy: Policy
 ) -> None:
-    work = await queries.my_tickets(session, actor, clock())
-    text, keyboard = view.my_tickets(work, policy.timezone, clock())
+    text, keyboard = await _list(session, actor, ListKind.MINE, 0, 0, clock, policy)
     await message.answer(text, reply_markup=keyboard)
+
+
+async def on_page(
+    query: CallbackQuery,
+    callback_data: ListPage,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    """◀ ▶: the same message shows another page."""
+    text, keyboard = await _list(
+        session, actor, callback_data.k, callback_data.c, callback_data.p, clock, policy
+    )
+    with contextlib.suppress(TelegramBadRequest):  # the page shown already: not modified
+        await message_of(query).edit_text(text, reply_markup=keyboard)
+    await query.answer()
 
 
 async def _pick(
@@ -89,8 +128,7 @@ async def _board(
     clock: Clock,
     policy: Policy,
 ) -> None:
-    board = await queries.open_tickets(session, actor, courtyard_id, clock())
-    text, keyboard = view.open_tickets(board, policy.timezone, clock())
+    text, keyboard = await _list(session, actor, ListKind.OPEN, courtyard_id, 0, clock, policy)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -212,6 +250,7 @@ def build() -> Router:
     router.message(Command("stats"), PRIVATE)(show_stats)
     router.message(Command("ticket"), PRIVATE)(find)
     router.callback_query(PickCourtyard.filter(F.mode.in_({"tl", "ts"})))(on_courtyard)
-    router.callback_query(Act.filter(F.a == "show"))(on_show)
-    router.callback_query(Act.filter(F.a == "media"))(on_media)
+    router.callback_query(Act.filter(F.a == Look.SHOW))(on_show)
+    router.callback_query(Act.filter(F.a == Look.MEDIA))(on_media)
+    router.callback_query(ListPage.filter(), flags=READS_ONLY)(on_page)
     return router

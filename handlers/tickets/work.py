@@ -11,21 +11,26 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE, Where
-from handlers.tickets.common import drop_buttons, message_of
+from handlers.tickets.common import CurrentState, drop_buttons, message_of
 from services.access import Actor
 from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
 from services.policy import Policy
 from services.tickets import lifecycle
 from services.tickets.info import TicketInfo
+from services.tickets.lifecycle import HOLD_MAX_DAYS
+from services.tickets.transitions import TicketAction
 from views.text import h
-from views.tickets.callbacks import Act, HoldFor, Skip
+from views.tickets import prompts
+from views.tickets.callbacks import HoldFor, Skip, Step
 from views.tickets.cards import ASSIGNEE, detail
+
+A = TicketAction
 
 
 class Holding(StatesGroup):
@@ -38,10 +43,6 @@ class Resolving(StatesGroup):
     photo = State()
 
 
-def _stop_button() -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(text=_("✖ Cancel"), callback_data=Skip(what="stop").pack())]
-
-
 async def _show(
     message: Message, info: TicketInfo, head: str, policy: Policy, clock: Clock
 ) -> None:
@@ -51,13 +52,15 @@ async def _show(
 
 async def on_start(
     query: CallbackQuery,
-    callback_data: Act,
+    callback_data: Step,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
     policy: Policy,
 ) -> None:
-    info = await lifecycle.start(session, actor, callback_data.t, clock(), policy)
+    info = await lifecycle.start(
+        session, actor, callback_data.t, clock(), policy, version=callback_data.v
+    )
     message = message_of(query)
     await drop_buttons(message)
     await _show(message, info, _("▶ Work started. The resident has been told."), policy, clock)
@@ -66,13 +69,15 @@ async def on_start(
 
 async def on_resume(
     query: CallbackQuery,
-    callback_data: Act,
+    callback_data: Step,
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
     policy: Policy,
 ) -> None:
-    info = await lifecycle.resume(session, actor, callback_data.t, clock(), policy)
+    info = await lifecycle.resume(
+        session, actor, callback_data.t, clock(), policy, version=callback_data.v
+    )
     message = message_of(query)
     await drop_buttons(message)
     await _show(message, info, _("▶ Work resumed."), policy, clock)
@@ -80,27 +85,26 @@ async def on_resume(
 
 
 async def on_hold(
-    query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
+    query: CallbackQuery,
+    callback_data: Step,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
 ) -> None:
-    info = await lifecycle.can(session, actor, callback_data.t, "hold")
+    info = await lifecycle.can(
+        session, actor, callback_data.t, A.HOLD, now=clock(), version=callback_data.v
+    )
     question = _("⏸ Why is %(number)s on hold? For example: waiting for parts.")
-    await _ask(query, state, Holding.reason, info.id, question % {"number": h(info.number)})
+    await _ask(query, state, Holding.reason, info, question % {"number": h(info.number)})
 
 
 async def on_reason(message: Message, state: FSMContext) -> None:
     await state.update_data(reason=lifecycle.clean_reason(message.text))
     await state.set_state(Holding.day)
     data = await state.get_data()
-    t = int(data["ticket_id"])
-    choices = [(1, _("Tomorrow")), (3, _("In 3 days")), (7, _("In a week"))]
-    rows = [
-        [InlineKeyboardButton(text=label, callback_data=HoldFor(t=t, d=d).pack())]
-        for d, label in choices
-    ]
-    await message.answer(
-        _("Until when? Tap a day, or type a date like 2026-12-05."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, _stop_button()]),
-    )
+    text, keyboard = prompts.hold_days(int(data["ticket_id"]))
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def _hold(
@@ -121,6 +125,7 @@ async def _hold(
         until=until,
         now=clock(),
         policy=policy,
+        version=int(data["version"]),
     )
     await state.clear()
     await message.answer(
@@ -139,7 +144,7 @@ async def on_hold_for(
     policy: Policy,
 ) -> None:
     data = await _expect(state, Holding.day)
-    if int(data["ticket_id"]) != callback_data.t or not 0 < callback_data.d <= 90:
+    if int(data["ticket_id"]) != callback_data.t or not 0 < callback_data.d <= HOLD_MAX_DAYS:
         raise Stale()
     until = policy.local(clock()).date() + timedelta(days=callback_data.d)
     message = message_of(query)
@@ -179,33 +184,36 @@ async def on_hold_day(
 
 
 async def on_resolve(
-    query: CallbackQuery, callback_data: Act, session: AsyncSession, actor: Actor, state: FSMContext
+    query: CallbackQuery,
+    callback_data: Step,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
 ) -> None:
-    info = await lifecycle.can(session, actor, callback_data.t, "resolve")
+    info = await lifecycle.can(
+        session, actor, callback_data.t, A.RESOLVE, now=clock(), version=callback_data.v
+    )
     question = _("✅ What was done on %(number)s? A few words for the resident.")
-    await _ask(query, state, Resolving.note, info.id, question % {"number": h(info.number)})
+    await _ask(query, state, Resolving.note, info, question % {"number": h(info.number)})
 
 
 async def _ask(
-    query: CallbackQuery, state: FSMContext, step: State, ticket_id: int, question: str
+    query: CallbackQuery, state: FSMContext, step: State, info: TicketInfo, question: str
 ) -> None:
-    """Start a typed step about one ticket: remember which, ask, offer a way out."""
+    """Start a typed step about one ticket: remember which (and as of which version), ask,
+    offer a way out."""
     await state.set_state(step)
-    await state.set_data({"ticket_id": ticket_id})
-    await message_of(query).answer(
-        question, reply_markup=InlineKeyboardMarkup(inline_keyboard=[_stop_button()])
-    )
+    await state.set_data({"ticket_id": info.id, "version": info.version})
+    await message_of(query).answer(question, reply_markup=prompts.stop_keyboard())
     await query.answer()
 
 
 async def on_note(message: Message, state: FSMContext) -> None:
     await state.update_data(note=lifecycle.clean_note(message.text))
     await state.set_state(Resolving.photo)
-    skip = InlineKeyboardButton(text=_("⏭ Skip"), callback_data=Skip(what="after").pack())
-    await message.answer(
-        _("📷 Please send a photo of the fix, or tap Skip."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip], _stop_button()]),
-    )
+    text, keyboard = prompts.after_photo()
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def _resolve(
@@ -226,6 +234,7 @@ async def _resolve(
         photo_file_id=photo,
         now=clock(),
         policy=policy,
+        version=int(data["version"]),
     )
     await state.clear()
     await message.answer(
@@ -280,10 +289,11 @@ async def _expect(state: FSMContext, *expected: State) -> dict[str, Any]:
 
 def build() -> Router:
     router = Router(name="tickets-work")
-    router.callback_query(Act.filter(F.a == "start"))(on_start)
-    router.callback_query(Act.filter(F.a == "resume"))(on_resume)
-    router.callback_query(Act.filter(F.a == "hold"))(on_hold)
-    router.callback_query(Act.filter(F.a == "resolve"))(on_resolve)
+    router.callback_query.middleware(CurrentState())
+    router.callback_query(Step.filter(F.a == A.START))(on_start)
+    router.callback_query(Step.filter(F.a == A.RESUME))(on_resume)
+    router.callback_query(Step.filter(F.a == A.HOLD))(on_hold)
+    router.callback_query(Step.filter(F.a == A.RESOLVE))(on_resolve)
     router.callback_query(HoldFor.filter())(on_hold_for)
     router.callback_query(Skip.filter(F.what.in_({"after", "stop"})))(on_skip)
     return router

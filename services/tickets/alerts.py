@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
-from models import OPEN_STATUSES, WORKING_STATUSES, Courtyard, Ticket, TicketStatus
+from models import OPEN_STATUSES, WORKING_STATUSES, Courtyard, Ticket, TicketStatus, Urgency
 from services.outbox import Recipient
 from services.policy import Policy
 from services.tickets import notices
@@ -96,19 +97,33 @@ async def sweep(session: AsyncSession, now: datetime, policy: Policy) -> int:
     ).all()
     written = 0
     for ticket in tickets:
-        steps = [s for s in plan(ticket) if s.at <= now and not (s.remind and s.due <= now)]
-        if steps:
-            info = await describe(session, ticket)
-        for step in steps:
-            written += await notices.send(
-                session,
-                await _recipients(session, ticket, step.audience),
-                TicketAlert(ticket=info, step=step.name, due=step.due),
-                dedupe_key=f"ticket-alert:{ticket.id}:r{ticket.alert_round}:{step.name}",
-                now=now,
-                quiet=notices.quiet(ticket, policy),
-            )
-        ticket.next_alert_at = next_alert_at(ticket, after=now)
+        try:
+            async with session.begin_nested():
+                written_here = await _alert(session, ticket, now, policy)
+        except StaleDataError:
+            continue  # changed meanwhile (claimed, fixed): its new state plans its own alerts
+        written += written_here
+    return written
+
+
+async def _alert(session: AsyncSession, ticket: Ticket, now: datetime, policy: Policy) -> int:
+    """One ticket's due steps, then when to look at it again (flushed, so a concurrent
+    change shows here and costs this ticket only)."""
+    written = 0
+    steps = [s for s in plan(ticket) if s.at <= now and not (s.remind and s.due <= now)]
+    if steps:
+        info = await describe(session, ticket)
+    for step in steps:
+        written += await notices.send(
+            session,
+            await _recipients(session, ticket, step.audience),
+            TicketAlert(ticket=info, step=step.name, due=step.due),
+            dedupe_key=f"ticket-alert:{ticket.id}:r{ticket.alert_round}:{step.name}",
+            now=now,
+            quiet=notices.quiet(ticket, policy),
+        )
+    ticket.next_alert_at = next_alert_at(ticket, after=now)
+    await session.flush()
     return written
 
 
@@ -134,7 +149,7 @@ async def digest(session: AsyncSession, now: datetime, policy: Policy) -> int:
     urgent: Counter[int] = Counter()
     for courtyard_id, number, status, urgency, claim_due, resolve_due, hold_until in rows:
         counts[courtyard_id][status.value] += 1
-        urgent[courtyard_id] += urgency == "urgent"
+        urgent[courtyard_id] += urgency is Urgency.URGENT
         due = current_due(status, claim_due, resolve_due, hold_until)
         if due is not None and due <= now:
             overdue[courtyard_id].append(number)

@@ -10,14 +10,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Ticket, TicketStatus, User
-from services import events, roles
+from services import roles
 from services.access import Actor, Role, require
 from services.policy import Policy
-from services.tickets import alerts, info, notices, transitions
+from services.tickets import info, notices, transitions
 from services.tickets.errors import NotAWorker, TicketChanged
 from services.tickets.info import TicketInfo
 from services.tickets.messages import TicketTakenAway, TicketWork
-from services.tickets.permissions import LEADERS, WORKERS
+from services.tickets.permissions import LEADERS
+from services.tickets.transitions import TicketAction as A
 
 
 async def _take(session: AsyncSession, ticket: Ticket, worker_id: int, now: datetime) -> bool:
@@ -40,39 +41,23 @@ async def _take(session: AsyncSession, ticket: Ticket, worker_id: int, now: date
     return bool(getattr(result, "rowcount", 0))
 
 
-def _after_take(
-    session: AsyncSession,
-    ticket: Ticket,
-    actor: Actor,
-    action: str,
-    now: datetime,
-    data: dict[str, object],
-) -> None:
-    ticket.next_alert_at = alerts.next_alert_at(ticket)
-    events.record(
-        session,
-        at=now,
-        actor=actor,
-        subject_type="ticket",
-        subject_id=ticket.id,
-        action=action,
-        courtyard_id=ticket.courtyard_id,
-        from_state=TicketStatus.NEW.value,
-        to_state=TicketStatus.CLAIMED.value,
-        data={"number": ticket.number, **data},
-    )
-
-
 async def claim(
     session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
 ) -> TicketInfo:
     ticket = await info.get(session, ticket_id)
-    require(actor, WORKERS, ticket.courtyard_id)
-    await transitions.check(session, ticket, "claim")
+    await transitions.check(session, ticket, A.CLAIM, actor, now=now)
     if not await _take(session, ticket, actor.user_id, now):
-        await transitions.check(session, ticket, "claim")  # says who got it
+        await transitions.check(session, ticket, A.CLAIM, actor, now=now)  # says who got it
         raise TicketChanged(number=ticket.number)
-    _after_take(session, ticket, actor, "claimed", now, {"assignee_id": actor.user_id})
+    await transitions.change(
+        session,
+        ticket,
+        actor,
+        A.CLAIM,
+        now=now,
+        moved_from=TicketStatus.NEW,
+        data={"assignee_id": actor.user_id},
+    )
     done = await transitions.announce(
         session, ticket, actor, action="claimed", now=now, policy=policy
     )
@@ -118,29 +103,33 @@ async def assign(
     if worker_id not in await roles.holders(session, Role.REPAIR, ticket.courtyard_id):
         worker = await session.get(User, worker_id)
         raise NotAWorker(name=worker.name if worker else str(worker_id))
-    await transitions.check(session, ticket, "assign")
+    await transitions.check(session, ticket, A.ASSIGN, actor, now=now)
     previous = ticket.assignee_id
     if previous == worker_id:
         return await info.describe(session, ticket)
     if ticket.status is TicketStatus.NEW:
         if not await _take(session, ticket, worker_id, now):
-            await transitions.check(session, ticket, "claim")
+            await transitions.check(session, ticket, A.ASSIGN, actor, now=now)
             raise TicketChanged(number=ticket.number)
-        _after_take(session, ticket, actor, "assigned", now, {"assignee_id": worker_id})
+        await transitions.change(
+            session,
+            ticket,
+            actor,
+            A.ASSIGN,
+            now=now,
+            moved_from=TicketStatus.NEW,
+            data={"assignee_id": worker_id},
+        )
     else:
         ticket.assignee_id = worker_id
-        ticket.version += 1
-        events.record(
+        await transitions.change(
             session,
-            at=now,
-            actor=actor,
-            subject_type="ticket",
-            subject_id=ticket.id,
-            action="reassigned",
-            courtyard_id=ticket.courtyard_id,
-            from_state=ticket.status.value,
-            to_state=ticket.status.value,
-            data={"number": ticket.number, "from": previous, "to": worker_id},
+            ticket,
+            actor,
+            A.ASSIGN,
+            now=now,
+            event="reassigned",
+            data={"from": previous, "to": worker_id},
         )
     done = await transitions.announce(
         session, ticket, actor, action="assigned", now=now, policy=policy

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.errors import N_, DomainError, InvalidInput
+
+if TYPE_CHECKING:
+    from services.tickets.info import TicketInfo
 
 
 class AlreadyClaimed(DomainError):
@@ -16,6 +21,17 @@ class TicketChanged(DomainError):
         "Ticket %(number)s has changed meanwhile, so nothing was done. "
         "Please look at it again in the list."
     )
+
+
+class TicketMovedOn(TicketChanged):
+    """The button was shown for an earlier state or version of the ticket; `info` is the
+    ticket as it is now, for the channel to show."""
+
+    message = N_("Ticket %(number)s has changed since this message, so nothing was done.")
+
+    def __init__(self, info: TicketInfo) -> None:
+        super().__init__(number=info.number)
+        self.info = info
 
 
 class TicketCancelled(DomainError):
@@ -40,7 +56,7 @@ class NotAWorker(DomainError):
 
 class ReopenTooLate(DomainError):
     message = N_(
-        "Ticket %(number)s was fixed more than 7 days ago, so it cannot be reopened. "
+        "Ticket %(number)s was fixed more than %(days)s days ago, so it cannot be reopened. "
         "Please report a new repair."
     )
 

@@ -9,7 +9,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Courtyard, Household, MediaKind, MediaStage, Ticket, TicketMedia, User
+from models import (
+    Courtyard,
+    Household,
+    Location,
+    MediaKind,
+    MediaStage,
+    Ticket,
+    TicketCategory,
+    TicketMedia,
+    TicketStatus,
+    Urgency,
+    User,
+)
 from services.errors import NotFound
 
 
@@ -21,12 +33,12 @@ class TicketInfo:
     courtyard: str
     household_id: int
     household: str
-    category: str  # TicketCategory value
-    urgency: str  # Urgency value
+    category: TicketCategory
+    urgency: Urgency
     description: str | None
-    location: str  # Location value
+    location: Location
     place: str
-    status: str  # TicketStatus value
+    status: TicketStatus
     reporter_id: int
     reporter: str
     on_behalf: bool
@@ -101,12 +113,12 @@ async def describe(session: AsyncSession, ticket: Ticket) -> TicketInfo:
         courtyard=courtyard.name,
         household_id=home.id,
         household=home.label(),
-        category=ticket.category.value,
-        urgency=ticket.urgency.value,
+        category=ticket.category,
+        urgency=ticket.urgency,
         description=ticket.description,
-        location=ticket.location.value,
+        location=ticket.location,
         place=ticket.place,
-        status=ticket.status.value,
+        status=ticket.status,
         reporter_id=reporter.id,
         reporter=reporter.name,
         on_behalf=ticket.on_behalf,

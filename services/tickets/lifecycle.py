@@ -13,13 +13,15 @@ from models import MediaKind, MediaStage, Ticket, TicketMedia, TicketStatus
 from services.access import Actor
 from services.errors import N_, InvalidInput
 from services.policy import Policy
-from services.tickets import info, notices, transitions
-from services.tickets.errors import AlreadyRated, NotReporter, ReopenTooLate, TicketChanged
+from services.tickets import alerts, info, notices, transitions
+from services.tickets.errors import TicketChanged
 from services.tickets.info import TicketInfo
-from services.tickets.messages import TicketAutoClosed, TicketFeedback, TicketWork
+from services.tickets.messages import FeedbackAction, TicketAutoClosed, TicketFeedback, TicketWork
+from services.tickets.transitions import REOPEN_WITHIN, TicketAction
+
+A = TicketAction
 
 AUTO_CLOSE_AFTER = timedelta(days=3)
-REOPEN_WITHIN = timedelta(days=7)
 HOLD_MAX_DAYS = 90
 NOTE_MAX = 500
 REASON_MAX = 200
@@ -49,25 +51,20 @@ def clean_comment(text: str | None) -> str:
     return _text(text, COMMENT_MAX, N_("Please keep the comment under %(limit)s characters."))
 
 
-async def _require_answerer(session: AsyncSession, actor: Actor, ticket: Ticket) -> None:
-    if actor.user_id not in await notices.answerers(session, ticket):
-        raise NotReporter(number=ticket.number)
-
-
-WORKER_STEPS = frozenset({"start", "hold", "resume", "resolve"})
-
-
-async def can(session: AsyncSession, actor: Actor, ticket_id: int, action: str) -> TicketInfo:
+async def can(
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    action: TicketAction,
+    *,
+    now: datetime,
+    version: int | None = None,
+) -> TicketInfo:
     """Would `action` be allowed now? Asked before a step that needs more input (a note, a
-    date, a rating), so the person hears 'no' before typing; the change checks again."""
+    date, a rating, a reason), so the person hears 'no' before typing; the change checks
+    again."""
     ticket = await info.get(session, ticket_id)
-    if action in WORKER_STEPS:
-        transitions.require_assignee(actor, ticket)
-    else:
-        await _require_answerer(session, actor, ticket)
-    await transitions.check(session, ticket, action)
-    if action == "rate" and ticket.rating is not None:
-        raise AlreadyRated(number=ticket.number)
+    await transitions.check(session, ticket, action, actor, now=now, version=version)
     return await info.describe(session, ticket)
 
 
@@ -75,15 +72,17 @@ async def can(session: AsyncSession, actor: Actor, ticket_id: int, action: str) 
 
 
 async def start(
-    session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    version: int | None = None,
 ) -> TicketInfo:
     ticket = await info.get(session, ticket_id)
-    transitions.require_assignee(actor, ticket)
-    await transitions.check(session, ticket, "start")
+    await transitions.change(session, ticket, actor, A.START, now=now, version=version)
     ticket.started_at = ticket.started_at or now
-    transitions.change(
-        session, ticket, actor, action="started", to=TicketStatus.IN_PROGRESS, now=now
-    )
     return await transitions.announce(
         session, ticket, actor, action="started", now=now, policy=policy
     )
@@ -104,46 +103,53 @@ async def hold(
     until: date,
     now: datetime,
     policy: Policy,
+    version: int | None = None,
 ) -> TicketInfo:
-    """Waiting for parts or a contractor: the resolve clock stops until the work resumes."""
+    """Waiting for parts or a contractor: the resolve clock stops until the work resumes.
+    On hold already: a new reason and day (the clock stays stopped since the first hold)."""
     ticket = await info.get(session, ticket_id)
-    transitions.require_assignee(actor, ticket)
-    await transitions.check(session, ticket, "hold")
+    await transitions.check(session, ticket, A.HOLD, actor, now=now, version=version)
     reason = clean_reason(reason)
     today = policy.local(now).date()
     if not today <= until <= today + timedelta(days=HOLD_MAX_DAYS):
-        raise InvalidInput(N_("Please choose a date from today to 90 days ahead."))
-    ticket.held_at = now
-    ticket.hold_reason = reason
-    ticket.hold_until = hold_end(until, policy)
-    ticket.alert_round += 1
-    transitions.change(
+        raise InvalidInput(
+            N_("Please choose a date from today to %(days)s days ahead."), days=HOLD_MAX_DAYS
+        )
+    await transitions.change(
         session,
         ticket,
         actor,
-        action="held",
-        to=TicketStatus.ON_HOLD,
+        A.HOLD,
         now=now,
+        version=version,
         data={"reason": reason, "until": until.isoformat()},
     )
+    ticket.held_at = ticket.held_at or now
+    ticket.hold_reason = reason
+    ticket.hold_until = hold_end(until, policy)
+    ticket.alert_round += 1
+    ticket.next_alert_at = alerts.next_alert_at(ticket)
     return await transitions.announce(session, ticket, actor, action="held", now=now, policy=policy)
 
 
 async def resume(
-    session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    version: int | None = None,
 ) -> TicketInfo:
     ticket = await info.get(session, ticket_id)
-    transitions.require_assignee(actor, ticket)
-    await transitions.check(session, ticket, "resume")
+    await transitions.check(session, ticket, A.RESUME, actor, now=now, version=version)
     if ticket.held_at is not None:
         ticket.resolve_due_at += now - ticket.held_at  # the clock stood still on hold
     ticket.held_at = None
     ticket.hold_until = None
     ticket.alert_round += 1
     ticket.started_at = ticket.started_at or now
-    transitions.change(
-        session, ticket, actor, action="resumed", to=TicketStatus.IN_PROGRESS, now=now
-    )
+    await transitions.change(session, ticket, actor, A.RESUME, now=now, version=version)
     return await transitions.announce(
         session, ticket, actor, action="resumed", now=now, policy=policy
     )
@@ -158,10 +164,10 @@ async def resolve(
     photo_file_id: str | None,
     now: datetime,
     policy: Policy,
+    version: int | None = None,
 ) -> TicketInfo:
     ticket = await info.get(session, ticket_id)
-    transitions.require_assignee(actor, ticket)
-    await transitions.check(session, ticket, "resolve")
+    await transitions.check(session, ticket, A.RESOLVE, actor, now=now, version=version)
     note = clean_note(note)
     ticket.resolved_at = now
     ticket.resolution_note = note
@@ -179,14 +185,8 @@ async def resolve(
                 added_at=now,
             )
         )
-    transitions.change(
-        session,
-        ticket,
-        actor,
-        action="resolved",
-        to=TicketStatus.RESOLVED,
-        now=now,
-        data={"note": note},
+    await transitions.change(
+        session, ticket, actor, A.RESOLVE, now=now, version=version, data={"note": note}
     )
     return await transitions.announce(
         session, ticket, actor, action="resolved", now=now, policy=policy
@@ -196,52 +196,81 @@ async def resolve(
 # ---- the reporter --------------------------------------------------------------------------
 
 
-async def confirm(
-    session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
-) -> TicketInfo:
-    """The reporter says it is fixed: the ticket closes and can be rated."""
-    ticket = await info.get(session, ticket_id)
-    await _require_answerer(session, actor, ticket)
-    await transitions.check(session, ticket, "confirm")
-    ticket.closed_at = now
-    transitions.change(session, ticket, actor, action="confirmed", to=TicketStatus.CLOSED, now=now)
-    done = await transitions.announce(
-        session, ticket, actor, action="confirmed", now=now, policy=policy
-    )
+async def _feedback(
+    session: AsyncSession,
+    ticket: Ticket,
+    actor: Actor,
+    done: TicketInfo,
+    action: FeedbackAction,
+    now: datetime,
+    policy: Policy,
+) -> None:
     await notices.tell_assignee(
         session,
         ticket,
-        TicketFeedback(ticket=done, action="confirmed"),
+        TicketFeedback(ticket=done, action=action),
         now=now,
         policy=policy,
         exclude=actor.user_id,
     )
+
+
+async def confirm(
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    version: int | None = None,
+) -> TicketInfo:
+    """The reporter says it is fixed: the ticket closes and can be rated."""
+    ticket = await info.get(session, ticket_id)
+    await transitions.change(session, ticket, actor, A.CONFIRM, now=now, version=version)
+    ticket.closed_at = now
+    done = await transitions.announce(
+        session, ticket, actor, action="confirmed", now=now, policy=policy
+    )
+    await _feedback(session, ticket, actor, done, "confirmed", now, policy)
     return done
 
 
 async def reopen(
-    session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
 ) -> TicketInfo:
     """Not fixed: back to the worker who had it, with a fresh time to resolve."""
     ticket = await info.get(session, ticket_id)
-    await _require_answerer(session, actor, ticket)
-    await transitions.check(session, ticket, "reopen")
-    if ticket.resolved_at is None or now > ticket.resolved_at + REOPEN_WITHIN:
-        raise ReopenTooLate(number=ticket.number)
+    await transitions.check(session, ticket, A.REOPEN, actor, now=now, version=version)
+    why = clean_reason(reason) if reason is not None else None
     ticket.reopened_at = now
     ticket.reopen_count += 1
     ticket.closed_at = None
     ticket.rating = ticket.rating_comment = ticket.rated_at = None  # rate the next fix
     ticket.resolve_due_at = now + timedelta(minutes=ticket.resolve_window_minutes)
     ticket.alert_round += 1
-    transitions.change(session, ticket, actor, action="reopened", to=TicketStatus.REOPENED, now=now)
+    await transitions.change(
+        session,
+        ticket,
+        actor,
+        A.REOPEN,
+        now=now,
+        version=version,
+        data={"reason": why} if why else None,
+    )
     done = await transitions.announce(
         session, ticket, actor, action="reopened", now=now, policy=policy
     )
     await notices.tell_assignee(
         session,
         ticket,
-        TicketWork(ticket=done, why="reopened"),
+        TicketWork(ticket=done, why="reopened", reason=why),
         now=now,
         policy=policy,
         exclude=actor.user_id,
@@ -250,16 +279,18 @@ async def reopen(
 
 
 async def cancel(
-    session: AsyncSession, actor: Actor, ticket_id: int, now: datetime, policy: Policy
+    session: AsyncSession,
+    actor: Actor,
+    ticket_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    version: int | None = None,
 ) -> TicketInfo:
     """Withdrawn by the reporter before anyone claimed it."""
     ticket = await info.get(session, ticket_id)
-    await _require_answerer(session, actor, ticket)
-    await transitions.check(session, ticket, "cancel")
+    await transitions.change(session, ticket, actor, A.CANCEL, now=now, version=version)
     ticket.cancelled_at = now
-    transitions.change(
-        session, ticket, actor, action="cancelled", to=TicketStatus.CANCELLED, now=now
-    )
     return await transitions.announce(
         session, ticket, actor, action="cancelled", now=now, policy=policy
     )
@@ -272,35 +303,21 @@ async def rate(
     stars: int,
     now: datetime,
     policy: Policy,
+    *,
+    version: int | None = None,
 ) -> TicketInfo:
     ticket = await info.get(session, ticket_id)
-    await _require_answerer(session, actor, ticket)
-    await transitions.check(session, ticket, "rate")
-    if ticket.rating is not None:
-        raise AlreadyRated(number=ticket.number)
+    await transitions.check(session, ticket, A.RATE, actor, now=now, version=version)
     if not 1 <= stars <= 5:
         raise InvalidInput(N_("Please rate from 1 to 5 stars."))
+    await transitions.change(
+        session, ticket, actor, A.RATE, now=now, version=version, data={"rating": stars}
+    )
     ticket.rating = stars
     ticket.rated_at = now
-    transitions.change(
-        session,
-        ticket,
-        actor,
-        action="rated",
-        to=TicketStatus.CLOSED,
-        now=now,
-        data={"rating": stars},
-    )
     await transitions.save(session, ticket)
     done = await info.describe(session, ticket)
-    await notices.tell_assignee(
-        session,
-        ticket,
-        TicketFeedback(ticket=done, action="rated"),
-        now=now,
-        policy=policy,
-        exclude=actor.user_id,
-    )
+    await _feedback(session, ticket, actor, done, "rated", now, policy)
     return done
 
 
@@ -314,31 +331,13 @@ async def comment(
 ) -> TicketInfo:
     """A few words with the rating, once."""
     ticket = await info.get(session, ticket_id)
-    await _require_answerer(session, actor, ticket)
-    if ticket.status is not TicketStatus.CLOSED or ticket.rating is None:
-        raise TicketChanged(number=ticket.number)
-    if ticket.rating_comment:
-        raise AlreadyRated(number=ticket.number)
-    ticket.rating_comment = clean_comment(text)
-    transitions.change(
-        session,
-        ticket,
-        actor,
-        action="commented",
-        to=TicketStatus.CLOSED,
-        now=now,
-        data={"comment": ticket.rating_comment},
-    )
+    await transitions.check(session, ticket, A.COMMENT, actor, now=now)
+    words = clean_comment(text)
+    await transitions.change(session, ticket, actor, A.COMMENT, now=now, data={"comment": words})
+    ticket.rating_comment = words
     await transitions.save(session, ticket)
     done = await info.describe(session, ticket)
-    await notices.tell_assignee(
-        session,
-        ticket,
-        TicketFeedback(ticket=done, action="commented"),
-        now=now,
-        policy=policy,
-        exclude=actor.user_id,
-    )
+    await _feedback(session, ticket, actor, done, "commented", now, policy)
     return done
 
 
@@ -372,16 +371,8 @@ async def _close_unanswered(
 ) -> int:
     assert ticket.resolved_at is not None
     reopen_until = ticket.resolved_at + REOPEN_WITHIN
+    await transitions.change(session, ticket, None, A.AUTO_CLOSE, now=now)
     ticket.closed_at = now
-    transitions.change(
-        session,
-        ticket,
-        None,
-        action="auto_closed",
-        to=TicketStatus.CLOSED,
-        now=now,
-        channel="system",
-    )
     await transitions.save(session, ticket)
     done = await info.describe(session, ticket)
     await notices.refresh_cards(session, ticket, done, now)

@@ -47,6 +47,7 @@ class TicketWork(TicketMessage):
     kind: ClassVar[str] = "ticket.work"
     why: WorkReason
     by: str | None = None  # the grid leader who assigned it
+    reason: str | None = None  # why the resident reopened it, in their words
 
 
 class TicketTakenAway(TicketMessage):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from services.access import Actor, Role
@@ -36,6 +37,16 @@ def require_view(actor: Actor, courtyard_id: int, household_id: int) -> None:
         raise NotFound()
 
 
+class Party(enum.StrEnum):
+    """In what capacity someone acts on a ticket: the `who` of its state machine."""
+
+    REPORTER = "reporter"  # reported it (or lives in the household it was filed for)
+    ASSIGNEE = "assignee"  # has it
+    WORKER = "worker"  # in the repair team of its courtyard
+    LEADER = "leader"  # leads its courtyard (or the service center)
+    SYSTEM = "system"  # the scheduler
+
+
 @dataclass(frozen=True)
 class Capacity:
     """In what capacity a person looks at a ticket: which of its buttons make sense for them.
@@ -45,6 +56,16 @@ class Capacity:
     assignee: bool  # has it: start, hold, resume, resolve
     worker: bool  # in the repair team of its courtyard: may claim
     leader: bool  # may assign
+
+    @property
+    def parties(self) -> frozenset[Party]:
+        held = {
+            Party.REPORTER: self.reporter,
+            Party.ASSIGNEE: self.assignee,
+            Party.WORKER: self.worker,
+            Party.LEADER: self.leader,
+        }
+        return frozenset(p for p, yes in held.items() if yes)
 
 
 def capacity(

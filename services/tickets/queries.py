@@ -18,8 +18,10 @@ from models import (
     MediaKind,
     MediaStage,
     Ticket,
+    TicketCategory,
     TicketMedia,
     TicketStatus,
+    Urgency,
     User,
 )
 from services.access import Actor, require
@@ -27,7 +29,8 @@ from services.tickets import info
 from services.tickets.info import TicketInfo
 from services.tickets.permissions import OVERSEERS, WORKERS, require_view
 
-LIST_LIMIT = 30
+PAGE_SIZE = 8  # tickets on one page of a list; ◀ ▶ turn the pages
+CLAIMABLE_LIMIT = 10
 Assignee = aliased(User)
 # the deadline that runs now, in SQL (see deadlines.current_due)
 DUE = case(
@@ -49,12 +52,39 @@ SINCE = (
 
 
 @dataclass(frozen=True)
+class Page:
+    """Which page of a list: `number` from 0, of `total` items in pages of PAGE_SIZE."""
+
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.number + 1 < self.count
+
+
+def _page(requested: int, total: int) -> Page:
+    """A page that exists: past the end (the list got shorter), the last one."""
+    last = max(0, -(-total // PAGE_SIZE) - 1)
+    return Page(min(max(requested, 0), last), total)
+
+
+@dataclass(frozen=True)
 class TicketLine:
     id: int
     number: str
-    category: str
-    urgency: str
-    status: str
+    category: TicketCategory
+    urgency: Urgency
+    status: TicketStatus
     household: str
     place: str
     assignee: str | None
@@ -98,9 +128,9 @@ def _lines(rows: Any, now: datetime) -> list[TicketLine]:
             TicketLine(
                 id=tid,
                 number=number,
-                category=category.value,
-                urgency=urgency.value,
-                status=status.value,
+                category=category,
+                urgency=urgency,
+                status=status,
                 household="-".join(p for p in (building, unit, room) if p),
                 place=place,
                 assignee=assignee,
@@ -115,55 +145,77 @@ def _lines(rows: Any, now: datetime) -> list[TicketLine]:
     return found
 
 
+@dataclass(frozen=True)
+class Requests:
+    lines: list[TicketLine]
+    page: Page
+
+
 async def my_requests(
-    session: AsyncSession, actor: Actor, now: datetime, limit: int = 10
-) -> list[TicketLine]:
+    session: AsyncSession, actor: Actor, now: datetime, page: int = 0
+) -> Requests:
     """The tickets of the resident's households: those needing something first, then newest."""
     if not actor.households:
-        return []
+        return Requests([], _page(0, 0))
+    where = Ticket.household_id.in_(list(actor.households))
+    found = _page(page, await _count(session, where))
     waiting = case((Ticket.status.in_([*OPEN_STATUSES, TicketStatus.RESOLVED]), 0), else_=1)
     rows = await session.execute(
         _lines_query()
-        .where(Ticket.household_id.in_(list(actor.households)))
+        .where(where)
         .order_by(waiting, Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(limit)
+        .offset(found.number * found.size)
+        .limit(found.size)
     )
-    return _lines(rows.all(), now)
+    return Requests(_lines(rows.all(), now), found)
+
+
+async def _count(session: AsyncSession, *where: Any) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0)
 
 
 @dataclass(frozen=True)
 class WorkList:
-    mine: list[TicketLine]
-    to_claim: list[TicketLine]
+    mine: list[TicketLine]  # one page of them
+    to_claim: list[TicketLine]  # on the first page only
+    page: Page
 
 
-async def my_tickets(session: AsyncSession, actor: Actor, now: datetime) -> WorkList:
+async def my_tickets(session: AsyncSession, actor: Actor, now: datetime, page: int = 0) -> WorkList:
     """A worker's open tickets (soonest deadline first) and new ones waiting to be claimed."""
     require(actor, WORKERS)
+    where = (Ticket.assignee_id == actor.user_id, Ticket.status.in_(OPEN_STATUSES))
+    found = _page(page, await _count(session, *where))
     mine = await session.execute(
         _lines_query()
-        .where(Ticket.assignee_id == actor.user_id, Ticket.status.in_(OPEN_STATUSES))
+        .where(*where)
         .order_by(DUE, Ticket.id)
-        .limit(LIST_LIMIT)
+        .offset(found.number * found.size)
+        .limit(found.size)
     )
+    if found.number:
+        return WorkList(_lines(mine.all(), now), [], found)
     claimable = (
         _lines_query()
         .where(Ticket.status == TicketStatus.NEW)
         .order_by(Ticket.urgency.desc(), Ticket.created_at, Ticket.id)
-        .limit(10)
+        .limit(CLAIMABLE_LIMIT)
     )
     courtyards = actor.courtyards_as(WORKERS)
     if courtyards is not None:
         claimable = claimable.where(Ticket.courtyard_id.in_(courtyards))
-    return WorkList(_lines(mine.all(), now), _lines((await session.execute(claimable)).all(), now))
+    to_claim = _lines((await session.execute(claimable)).all(), now)
+    return WorkList(_lines(mine.all(), now), to_claim, found)
 
 
 @dataclass(frozen=True)
 class OpenTickets:
+    courtyard_id: int
     courtyard: str
-    counts: dict[str, int]  # TicketStatus value -> open tickets
+    counts: dict[TicketStatus, int]  # open tickets by state
     overdue: int
-    lines: list[TicketLine]  # overdue first, then oldest first; at most LIST_LIMIT
+    lines: list[TicketLine]  # one page: overdue first, then oldest first
+    page: Page
 
     @property
     def total(self) -> int:
@@ -171,7 +223,7 @@ class OpenTickets:
 
 
 async def open_tickets(
-    session: AsyncSession, actor: Actor, courtyard_id: int, now: datetime
+    session: AsyncSession, actor: Actor, courtyard_id: int, now: datetime, page: int = 0
 ) -> OpenTickets:
     """A courtyard's open tickets for /tickets."""
     require(actor, OVERSEERS, courtyard_id)
@@ -182,18 +234,22 @@ async def open_tickets(
     counted = await session.execute(
         select(Ticket.status, func.count(), func.sum(late)).where(*where).group_by(Ticket.status)
     )
-    counts: dict[str, int] = {}
+    counts: dict[TicketStatus, int] = {}
     overdue = 0
     for status, count, late_count in counted.tuples().all():
-        counts[status.value] = int(count)
+        counts[status] = int(count)
         overdue += int(late_count or 0)
+    found = _page(page, sum(counts.values()))
     rows = await session.execute(
         _lines_query()
         .where(*where)
         .order_by(late.desc(), Ticket.created_at, Ticket.id)
-        .limit(LIST_LIMIT)
+        .offset(found.number * found.size)
+        .limit(found.size)
     )
-    return OpenTickets(courtyard.name, counts, overdue, _lines(rows.all(), now))
+    return OpenTickets(
+        courtyard.id, courtyard.name, counts, overdue, _lines(rows.all(), now), found
+    )
 
 
 async def detail(session: AsyncSession, actor: Actor, ticket_id: int) -> TicketInfo:

@@ -141,6 +141,10 @@ async def test_a_fix_nobody_confirms_closes_after_three_days(
     assert count(resident, "WSL-0001 was closed, as we had no answer for 3 days") == 1
     assert resident.buttons() == ["⭐ Rate", "👎 Not fixed after all"]
     await resident.taps("👎 Not fixed after all")
+    assert "Are you sure?" in resident.last_message()
+    await resident.taps("👎 Yes, reopen it")
+    assert "What is still wrong with WSL-0001?" in resident.last_message()
+    await resident.sends("还是漏水")
     assert "WSL-0001 is reopened and 张师傅 has been told" in resident.last_message()
     assert "WSL-0001 was reopened: the resident says it is not fixed" in zhang.last_message()
 

@@ -108,3 +108,70 @@ async def test_report_claim_fix_confirm_and_rate(
             )
         ]
     assert actions == ["filed", "claimed", "started", "resolved", "confirmed", "rated", "commented"]
+
+
+async def fixed_by_zhang(world: World, people: dict[str, Person]) -> None:
+    resident, zhang = people["resident"], people["zhang"]
+    await report_leaking_pipe(resident)
+    await zhang.taps("🙋 Claim", chat=world.group(STAFF_GROUP, "维修群"))
+    await zhang.taps("✅ Fixed it")
+    await zhang.sends("换了新的水管接头")
+    await zhang.taps("⏭ Skip")
+    assert "says WSL-0001 is fixed" in resident.last_message()
+
+
+async def status_of(sessions: async_sessionmaker[AsyncSession]) -> TicketStatus:
+    async with sessions() as session:
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None
+        return ticket.status
+
+
+async def test_an_old_not_fixed_button_after_a_rating_does_not_reopen(
+    world: World, people: dict[str, Person], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    resident = people["resident"]
+    await fixed_by_zhang(world, people)
+    old_not_fixed = resident.tap_update("👎 Not fixed")  # on the "fixed" message
+    await resident.taps("👍 Yes, fixed")
+    # the message whose button was tapped shows the ticket as it is now
+    assert not any("Is it fixed?" in text for text in resident.texts())
+    assert any("Status: ☑️ closed" in text for text in resident.texts())
+    await resident.taps("5 ⭐⭐⭐⭐⭐")
+    await resident.sends("师傅很耐心")  # typed at the rating prompt: the comment
+    assert "passed it on" in resident.last_message()
+
+    await world.feed(old_not_fixed)
+    assert resident.alerts()[-1] == (
+        "WSL-0001 is already closed and rated ★★★★★. Nothing was changed."
+    )
+    assert await status_of(sessions) is TicketStatus.CLOSED
+    assert "★★★★★ 师傅很耐心" in resident.last_message()  # the current details
+    # reopening on purpose asks first, and "no" keeps it
+    await resident.taps("👎 Not fixed after all")
+    assert "Are you sure?" in resident.last_message()
+    await resident.taps("👍 No, it is fine")
+    assert "stays as it is" in resident.last_message()
+    assert await status_of(sessions) is TicketStatus.CLOSED
+    async with sessions() as session:
+        actions = [e.action for e in await session.scalars(select(Event).order_by(Event.id))]
+    assert "reopened" not in actions and actions[-1] == "commented"
+
+
+async def test_cancelling_asks_first_and_the_details_show_it_cancelled(
+    world: World, people: dict[str, Person], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    resident = people["resident"]
+    await report_leaking_pipe(resident)
+    await resident.taps("📋 My requests")
+    await resident.taps("WSL-0001 · 🚰 Water / plumbing")
+    await resident.taps("✖ Cancel my request")
+    assert resident.last_message() == "Cancel WSL-0001? Are you sure?"
+    assert resident.buttons() == ["✖ Yes, cancel it", "↩ No, keep it"]
+    await resident.taps("↩ No, keep it")
+    assert await status_of(sessions) is TicketStatus.NEW
+    await resident.taps("✖ Cancel my request")
+    await resident.taps("✖ Yes, cancel it")
+    assert resident.last_message() == "✖️ WSL-0001 is cancelled."
+    assert await status_of(sessions) is TicketStatus.CANCELLED
+    assert any("Status: ✖️ cancelled" in text for text in resident.texts())

@@ -19,8 +19,10 @@ from tickets_data import (
 from models import Location, Ticket, TicketCategory, TicketDeadline, TicketStatus, Urgency
 from services.clock import FixedClock
 from services.tickets import reporting
+from services.tickets.queries import PAGE_SIZE
 from services.tickets.reporting import Draft
-from views.tickets.callbacks import Act
+from services.tickets.transitions import TicketAction
+from views.tickets.callbacks import Step
 
 pytestmark = pytest.mark.english
 
@@ -190,7 +192,9 @@ async def test_people_who_may_not_get_a_clear_answer(
         if m.text and "You have ticket WSL-0001" in m.text
     )
     liu = people["liu"]
-    await world.feed(liu.callback_update(work, Act(a="resolve", t=tid).pack()))
+    version = int(work.reply_markup.inline_keyboard[0][0].callback_data.split(":")[3])
+    step = Step(a=TicketAction.RESOLVE, t=tid, v=version, ok=False)
+    await world.feed(liu.callback_update(work, step.pack()))
     assert liu.alerts()[-1] == "Only the person who has ticket WSL-0001 can do this."
 
 
@@ -206,6 +210,9 @@ async def test_a_cancelled_request_cannot_be_claimed(
     assert "Waiting for a worker to take it" in resident.last_message()
     await resident.taps("WSL-0001 · 🚰 Water / plumbing")
     await resident.taps("✖ Cancel my request")
+    assert resident.last_message() == "Cancel WSL-0001? Are you sure?"
+    assert await status(sessions, tid) is TicketStatus.NEW  # one tap is not enough
+    await resident.taps("✖ Yes, cancel it")
     assert resident.last_message() == "✖️ WSL-0001 is cancelled."
     assert "cancelled" in liu.last_message(group) and liu.buttons(group) == []
     await world.feed(late_tap)
@@ -231,3 +238,30 @@ async def test_menus_and_help_show_each_role_its_ticket_buttons(people: dict[str
     assert "🛠 Report a repair" not in people["zhang"].menu()
     await people["zhang"].sends("/deadline all urgent 10m 6h")
     assert people["zhang"].last_message().startswith("Sorry, only")
+
+
+async def test_long_ticket_lists_are_one_message_with_pages(
+    world: World, people: dict[str, Any]
+) -> None:
+    leader, resident = people["leader"], people["resident"]
+    for _ in range(PAGE_SIZE + 2):
+        await file(world, people["folks"])
+    await leader.sends("/tickets")
+    board = leader.last_message()
+    count = len(leader.texts())
+    assert f"Open tickets in 纬三路13号院: {PAGE_SIZE + 2}" in board
+    assert "WSL-0001" in board and f"WSL-{PAGE_SIZE + 1:04d}" not in board
+    assert leader.buttons()[-2:] == ["1/2", "▶"]
+    await leader.taps("▶")
+    assert len(leader.texts()) == count  # the same message, now the second page
+    second = leader.last_message()
+    assert f"WSL-{PAGE_SIZE + 1:04d}" in second and "WSL-0001 " not in second
+    assert leader.buttons()[-2:] == ["◀", "2/2"]
+    await leader.taps("◀")
+    assert "WSL-0001" in leader.last_message()
+
+    await resident.sends("/menu")
+    await resident.taps("📋 My requests")
+    assert resident.buttons()[-2:] == ["1/2", "▶"]
+    await resident.taps("▶")
+    assert resident.buttons()[-2:] == ["◀", "2/2"]

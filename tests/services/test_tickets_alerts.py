@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID
 from tickets_data import (
@@ -21,7 +21,7 @@ from tickets_data import (
     actor,
 )
 
-from models import Location, OutboxMessage, TicketCategory, Urgency
+from models import Location, OutboxMessage, Ticket, TicketCategory, Urgency
 from services.clock import FixedClock
 from services.policy import Policy
 from services.tickets import alerts, claiming, lifecycle, reporting
@@ -290,3 +290,34 @@ async def test_the_morning_digest_goes_to_the_staff_group_once_a_day(
     assert digest.chat_id == STAFF_GROUP
     assert digest.payload["total"] == 2 and digest.payload["urgent"] == 1
     assert digest.payload["overdue"] == ["WSL-0001", "WSL-0002"]
+
+
+async def test_a_ticket_changed_behind_the_sweeps_back_costs_only_itself(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    """Someone claims (or fixes) one ticket while the sweep runs: the other tickets' alerts
+    still go out and are remembered; the changed one is looked at again next time."""
+    first = await file(sessions, folks, clock, policy)
+    second = await file(sessions, folks, clock, policy)
+    clock.advance(hours=4)  # both past their time to be taken
+    async with sessions() as session, session.begin():
+        # the sweep's session holds both tickets as read; then a concurrent change of the
+        # first lands (its version moves on) before the sweep writes
+        held = {t.id: t for t in await session.scalars(select(Ticket))}
+        assert set(held) == {first, second}
+        await session.execute(
+            update(Ticket.__table__)  # type: ignore[arg-type]
+            .where(Ticket.__table__.c.id == first)
+            .values(version=Ticket.__table__.c.version + 1)
+        )
+        written = await alerts.sweep(session, clock(), policy)
+    assert written > 0
+    sent = await alerts_sent(sessions)
+    assert {r.payload["id"] for r in sent} == {second}
+    async with sessions() as session:
+        rows = {t.id: t for t in await session.scalars(select(Ticket))}
+    assert rows[first].next_alert_at is not None and rows[first].next_alert_at <= clock()
+    assert rows[second].next_alert_at is None or rows[second].next_alert_at > clock()

@@ -39,6 +39,7 @@ from services.tickets.errors import (
     NotReporter,
     ReopenTooLate,
     TicketChanged,
+    TicketMovedOn,
 )
 from services.tickets.reporting import Draft
 
@@ -306,3 +307,45 @@ async def test_bad_worker_input_changes_nothing(
         await act(WORKER_ID, lifecycle.resolve, tid, note="", photo_file_id=None)
     assert (await ticket(sessions, tid)).status is TicketStatus.CLAIMED
     assert [a for a, _f, _t in await events_of(sessions, tid)] == ["filed", "claimed"]
+
+
+async def test_a_button_shown_for_an_older_version_does_nothing(
+    sessions: async_sessionmaker[AsyncSession], folks: TicketPeople, act: Act
+) -> None:
+    """The 👎 under the "fixed" message, tapped after 👍 and a rating: the ticket may still be
+    reopened, but that button was for the resolved ticket, not for the rated one."""
+    tid = await file(act, folks)
+    await act(WORKER_ID, claiming.claim, tid)
+    fixed = await act(WORKER_ID, lifecycle.resolve, tid, note="换了接头", photo_file_id=None)
+    await act(RESIDENT_ID, lifecycle.confirm, tid, version=fixed.version)
+    rated = await act(RESIDENT_ID, lifecycle.rate, tid, 5)
+    with pytest.raises(TicketMovedOn) as moved:
+        await act(RESIDENT_ID, lifecycle.reopen, tid, reason="还漏", version=fixed.version)
+    assert moved.value.info.status is TicketStatus.CLOSED and moved.value.info.rating == 5
+    assert (await ticket(sessions, tid)).status is TicketStatus.CLOSED
+    assert (await events_of(sessions, tid))[-1][0] == "rated"
+    # the button of the rated ticket (its current version) still reopens, with a reason
+    reopened = await act(RESIDENT_ID, lifecycle.reopen, tid, reason="还漏", version=rated.version)
+    assert reopened.status is TicketStatus.REOPENED
+    last = (await events_of(sessions, tid))[-1]
+    assert last == ("reopened", "closed", "reopened")
+
+
+async def test_every_change_goes_through_the_table_comment_included(
+    sessions: async_sessionmaker[AsyncSession], folks: TicketPeople, act: Act
+) -> None:
+    tid = await file(act, folks)
+    await act(WORKER_ID, claiming.claim, tid)
+    await act(WORKER_ID, lifecycle.resolve, tid, note="换了接头", photo_file_id=None)
+    with pytest.raises(TicketMovedOn):  # not closed yet: the table says no, not an if
+        await act(RESIDENT_ID, lifecycle.comment, tid, "很好")
+    await act(RESIDENT_ID, lifecycle.confirm, tid)
+    with pytest.raises(AlreadyRated):  # closed, but nothing rated to comment on
+        await act(RESIDENT_ID, lifecycle.comment, tid, "很好")
+    await act(RESIDENT_ID, lifecycle.rate, tid, 4)
+    with pytest.raises(NotReporter):
+        await act(NEIGHBOUR_ID, lifecycle.comment, tid, "很好")
+    await act(RESIDENT_ID, lifecycle.comment, tid, "很好")
+    with pytest.raises(AlreadyRated):
+        await act(RESIDENT_ID, lifecycle.comment, tid, "再说一次")
+    assert (await events_of(sessions, tid))[-1] == ("commented", "closed", "closed")

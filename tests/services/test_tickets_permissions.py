@@ -235,7 +235,7 @@ async def test_residents_see_only_their_households_requests(
     ):
         who = await actor(sessions, telegram_id)
         async with sessions() as session:
-            assert len(await queries.my_requests(session, who, clock())) == count
+            assert len((await queries.my_requests(session, who, clock())).lines) == count
     worker = await actor(sessions, WORKER_ID)
     async with sessions() as session:
         work = await queries.my_tickets(session, worker, clock() + timedelta(minutes=1))

@@ -10,43 +10,62 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from models import ALL_CATEGORIES, TicketCategory
+from models import ALL_CATEGORIES, TicketCategory, TicketStatus, Urgency
 from services.tickets.deadlines import Setting
-from services.tickets.queries import OpenTickets, TicketLine, WorkList
+from services.tickets.queries import OpenTickets, Page, Requests, TicketLine, WorkList
 from services.tickets.stats import Figures, Stats
 from views.text import h
 from views.tickets import words
-from views.tickets.callbacks import Act, Claim
+from views.tickets.callbacks import Act, Claim, ListKind, ListPage, Look
 
-SHOW_BUTTONS = 10
+S = TicketStatus
 
 
 def _show(line: TicketLine) -> InlineKeyboardButton:
     label = f"{line.number} · {words.category(line.category)}"
-    return InlineKeyboardButton(text=label, callback_data=Act(a="show", t=line.id).pack())
+    return InlineKeyboardButton(text=label, callback_data=Act(a=Look.SHOW, t=line.id).pack())
+
+
+def _pages(page: Page, kind: ListKind, courtyard_id: int = 0) -> list[list[InlineKeyboardButton]]:
+    """◀ 2/5 ▶ under a list longer than a page; nothing for one page."""
+    if page.count <= 1:
+        return []
+    row = []
+    if page.has_previous:
+        back = ListPage(k=kind, c=courtyard_id, p=page.number - 1)
+        row.append(InlineKeyboardButton(text="◀", callback_data=back.pack()))
+    row.append(
+        InlineKeyboardButton(
+            text=f"{page.number + 1}/{page.count}",
+            callback_data=ListPage(k=kind, c=courtyard_id, p=page.number).pack(),
+        )
+    )
+    if page.has_next:
+        on = ListPage(k=kind, c=courtyard_id, p=page.number + 1)
+        row.append(InlineKeyboardButton(text="▶", callback_data=on.pack()))
+    return [row]
 
 
 def next_step(line: TicketLine, zone: ZoneInfo) -> str:
     """What happens next, as a resident would ask it."""
     values = {"name": h(line.assignee or ""), "due": words.when(line.due, zone) if line.due else ""}
-    if line.status == "new":
+    if line.status is S.NEW:
         return _("Waiting for a worker to take it (by %(due)s).") % values
-    if line.status in ("claimed", "reopened"):
+    if line.status in (S.CLAIMED, S.REOPENED):
         return _("%(name)s will come to fix it (by %(due)s).") % values
-    if line.status == "in_progress":
+    if line.status is S.IN_PROGRESS:
         return _("%(name)s is fixing it (by %(due)s).") % values
-    if line.status == "on_hold":
+    if line.status is S.ON_HOLD:
         return _("On hold; expected by %(due)s.") % values
-    if line.status == "resolved":
+    if line.status is S.RESOLVED:
         return _("Please tell us if it is fixed.")
-    if line.status == "closed" and not line.rated:
+    if line.status is S.CLOSED and not line.rated:
         return _("You can rate the repair.")
     return ""
 
 
-def my_requests(
-    lines: Sequence[TicketLine], zone: ZoneInfo
-) -> tuple[str, InlineKeyboardMarkup | None]:
+def my_requests(found: Requests, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = found.lines
     if not lines:
         return _("You have no repair requests. Tap 🛠 Report a repair when something breaks."), None
     out = [_("<b>📋 My requests</b>")]
@@ -58,7 +77,7 @@ def my_requests(
         step = next_step(line, zone)
         if step:
             out.append("➡ " + step)
-    rows = [[_show(line)] for line in lines[:SHOW_BUTTONS]]
+    rows = [[_show(line)] for line in lines] + _pages(found.page, ListKind.REQUESTS)
     return "\n".join(out), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -80,11 +99,10 @@ def my_tickets(
     if work.to_claim:
         out.append("\n" + _("<b>Waiting to be taken:</b>"))
         for line in work.to_claim:
-            urgent = "🚨 " if line.urgency == "urgent" else ""
+            urgent = "🚨 " if line.urgency is Urgency.URGENT else ""
             out.append(
                 f"{urgent}<b>{h(line.number)}</b> · {words.category(line.category)} · "
-                + _("%(age)s ago")
-                % {"age": words.duration((now - line.created_at).total_seconds())}
+                + words.ago((now - line.created_at).total_seconds())
             )
             rows.append(
                 [
@@ -94,6 +112,7 @@ def my_tickets(
                     )
                 ]
             )
+    rows += _pages(work.page, ListKind.MINE)
     return "\n".join(out), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -106,21 +125,25 @@ def open_tickets(
         _("<b>Open tickets in %(courtyard)s: %(total)s</b>")
         % {"courtyard": h(board.courtyard), "total": board.total}
     ]
-    out.append(" · ".join(f"{words.status(s)}: {n}" for s, n in board.counts.items()))
+    out.append(
+        " · ".join(
+            _("%(status)s: %(n)s") % {"status": words.status(s), "n": n}
+            for s, n in board.counts.items()
+        )
+    )
     if board.overdue:
         out.append(_("⚠️ Overdue: %(n)s") % {"n": board.overdue})
     out.append("")
     for line in board.lines:
-        mark = "⚠️ " if line.overdue else ("🚨 " if line.urgency == "urgent" else "")
+        mark = "⚠️ " if line.overdue else ("🚨 " if line.urgency is Urgency.URGENT else "")
         age = words.duration((now - line.created_at).total_seconds())
         who = f" · {h(line.assignee)}" if line.assignee else ""
         out.append(
             f"{mark}<b>{h(line.number)}</b> · {words.category(line.category)} · "
             f"{words.status(line.status)}{who} · {age}"
         )
-    if board.total > len(board.lines):
-        out.append(_("… and %(n)s more") % {"n": board.total - len(board.lines)})
-    rows = [[_show(line)] for line in board.lines[:SHOW_BUTTONS]]
+    rows = [[_show(line)] for line in board.lines]
+    rows += _pages(board.page, ListKind.OPEN, board.courtyard_id)
     return "\n".join(out), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -132,7 +155,9 @@ def _figures(f: Figures) -> str:
     ]
     if f.cancelled:
         parts.append(_("cancelled %(n)s") % {"n": f.cancelled})
-    line = ", ".join(parts)
+    line = parts[0]
+    for part in parts[1:]:  # "报修 3，未完成 2": the comma of the language
+        line = _("%(figures)s, %(figure)s") % {"figures": line, "figure": part}
     if f.median_claim_seconds is not None:
         line += "\n  " + _("median time to take: %(t)s") % {
             "t": words.duration(f.median_claim_seconds)
@@ -193,6 +218,11 @@ def deadline_settings(courtyard: str, settings: Sequence[Setting]) -> str:
             "/deadline elevator urgent 15m 12h, or /deadline all normal 4h 3d. "
             "Categories: %(categories)s."
         )
-        % {"categories": ", ".join(c.value for c in TicketCategory)}
+        % {
+            "categories": _(", ").join(
+                _("%(name)s (%(code)s)") % {"name": words.category(c), "code": c.value}
+                for c in TicketCategory
+            )
+        }
     )
     return "\n".join(out)

@@ -3,10 +3,10 @@ reminders and escalations, and the team's morning digest."""
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from services.tickets.info import TicketInfo
+from services.tickets.lifecycle import AUTO_CLOSE_AFTER
 from services.tickets.messages import (
     TicketAlert,
     TicketAutoClosed,
@@ -19,20 +19,16 @@ from services.tickets.messages import (
 from views.outbox import RenderContext, Rendered
 from views.text import h
 from views.tickets import words
-from views.tickets.callbacks import Act
-from views.tickets.cards import ASSIGNEE, LEADER, REPORTER, TEAM, keyboard, status_line, summary
-
-
-def _details(info: TicketInfo) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("📋 Details"), callback_data=Act(a="show", t=info.id).pack()
-                )
-            ]
-        ]
-    )
+from views.tickets.cards import (
+    ASSIGNEE,
+    LEADER,
+    REPORTER,
+    TEAM,
+    details_keyboard,
+    keyboard,
+    status_line,
+    summary,
+)
 
 
 def _values(info: TicketInfo, by: str | None = None) -> dict[str, str]:
@@ -62,7 +58,7 @@ def update(payload: TicketUpdate, context: RenderContext) -> Rendered:
     lines = [text, status_line(info, context.timezone)]
     if action in ("claimed", "assigned"):
         lines.append(_("You will get a message when it is fixed."))
-    return Rendered("\n".join(lines), _details(info))
+    return Rendered("\n".join(lines), details_keyboard(info.id))
 
 
 def resolved(payload: TicketResolved, context: RenderContext) -> Rendered:
@@ -71,9 +67,12 @@ def resolved(payload: TicketResolved, context: RenderContext) -> Rendered:
     lines = [
         _("✅ %(name)s says %(number)s is fixed.") % _values(info, payload.by),
         _("🔧 Done: %(note)s") % {"note": h(info.resolution_note or "")},
-        _("<b>Is it fixed?</b> Please tell us. Without an answer it closes in 3 days."),
+        _("<b>Is it fixed?</b> Please tell us. Without an answer it closes in %(days)s days.")
+        % {"days": AUTO_CLOSE_AFTER.days},
     ]
-    return Rendered("\n".join(lines), keyboard(info, REPORTER), photo=info.after_photo)
+    # as of the fix: 👎 stays on the message for as long as reopening is allowed
+    buttons = keyboard(info, REPORTER, info.resolved_at)
+    return Rendered("\n".join(lines), buttons, photo=info.after_photo)
 
 
 def autoclosed(payload: TicketAutoClosed, context: RenderContext) -> Rendered:
@@ -81,10 +80,14 @@ def autoclosed(payload: TicketAutoClosed, context: RenderContext) -> Rendered:
     until = payload.reopen_until
     return Rendered(
         _(
-            "☑️ %(number)s was closed, as we had no answer for 3 days. "
+            "☑️ %(number)s was closed, as we had no answer for %(days)s days. "
             "Not fixed after all? You can reopen it until %(until)s."
         )
-        % {"number": h(info.number), "until": words.when(until, context.timezone)},
+        % {
+            "number": h(info.number),
+            "until": words.when(until, context.timezone),
+            "days": AUTO_CLOSE_AFTER.days,
+        },
         keyboard(info, REPORTER, until),
     )
 
@@ -96,7 +99,7 @@ def filed_for_you(payload: TicketFiledForYou, context: RenderContext) -> Rendere
         "household": h(info.household),
         "channel": words.channel(info.channel),
     }
-    return Rendered("\n".join([head, *summary(info, context.timezone)]), _details(info))
+    return Rendered("\n".join([head, *summary(info, context.timezone)]), details_keyboard(info.id))
 
 
 def feedback(payload: TicketFeedback, context: RenderContext) -> Rendered:

@@ -8,28 +8,31 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from models import Location, TicketCategory, TicketStatus, Urgency
 from views.text import h
 
+C = TicketCategory
 CATEGORIES = {
-    "elevator": __("🛗 Elevator"),
-    "water": __("🚰 Water / plumbing"),
-    "electricity": __("💡 Electricity / lighting"),
-    "doors": __("🚪 Doors / locks / access"),
-    "cleaning": __("🧹 Cleaning / garbage"),
-    "security": __("🛡 Security"),
-    "facilities": __("🏛 Public facilities"),
-    "other": __("📦 Other"),
+    C.ELEVATOR: __("🛗 Elevator"),
+    C.WATER: __("🚰 Water / plumbing"),
+    C.ELECTRICITY: __("💡 Electricity / lighting"),
+    C.DOORS: __("🚪 Doors / locks / access"),
+    C.CLEANING: __("🧹 Cleaning / garbage"),
+    C.SECURITY: __("🛡 Security"),
+    C.FACILITIES: __("🏛 Public facilities"),
+    C.OTHER: __("📦 Other"),
 }
 
+S = TicketStatus
 STATUSES = {
-    "new": __("🆕 waiting for a worker"),
-    "claimed": __("🙋 taken"),
-    "in_progress": __("🔧 being fixed"),
-    "on_hold": __("⏸ on hold"),
-    "reopened": __("↩️ reopened"),
-    "resolved": __("✅ fixed, please confirm"),
-    "closed": __("☑️ closed"),
-    "cancelled": __("✖️ cancelled"),
+    S.NEW: __("🆕 waiting for a worker"),
+    S.CLAIMED: __("🙋 taken"),
+    S.IN_PROGRESS: __("🔧 being fixed"),
+    S.ON_HOLD: __("⏸ on hold"),
+    S.REOPENED: __("↩️ reopened"),
+    S.RESOLVED: __("✅ fixed, please confirm"),
+    S.CLOSED: __("☑️ closed"),
+    S.CANCELLED: __("✖️ cancelled"),
 }
 
 CHANNELS = {
@@ -41,15 +44,16 @@ CHANNELS = {
 
 
 def category(value: str) -> str:
-    return str(CATEGORIES.get(value, value))
+    """A TicketCategory (or its value, as carried in payloads) in words."""
+    return str(CATEGORIES.get(value, value))  # type: ignore[call-overload]
 
 
 def status(value: str) -> str:
-    return str(STATUSES.get(value, value))
+    return str(STATUSES.get(value, value))  # type: ignore[call-overload]
 
 
 def urgency(value: str) -> str:
-    return _("🚨 Urgent") if value == "urgent" else _("Normal")
+    return _("🚨 Urgent") if value == Urgency.URGENT else _("Normal")
 
 
 def channel(value: str) -> str:
@@ -57,7 +61,7 @@ def channel(value: str) -> str:
 
 
 def where(location: str, place: str, household: str) -> str:
-    if location == "common":
+    if location == Location.COMMON:
         return _("Common area: %(place)s") % {"place": h(place)}
     return _("At home: %(household)s") % {"household": h(household)}
 
@@ -69,6 +73,11 @@ def when(at: datetime, zone: ZoneInfo) -> str:
 
 def day(at: datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d")
+
+
+def ago(seconds: float) -> str:
+    """'5 min ago', '5 分钟前'."""
+    return _("%(age)s ago") % {"age": duration(seconds)}
 
 
 def duration(seconds: float) -> str:
