@@ -4,6 +4,7 @@ Each gets a calm answer (or none), never a traceback or an apology."""
 
 from __future__ import annotations
 
+import enum
 import importlib
 import logging
 import pkgutil
@@ -65,6 +66,8 @@ def data(cls: type[CallbackData], forged: str, value: int) -> str:
             parts.append(str(value))
         elif field.annotation is int or field.annotation is bool:
             parts.append("1")
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, enum.Enum):
+            parts.append(str(next(iter(field.annotation)).value))  # a real member
         else:
             parts.append(TEXT_SAMPLES.get(name, "x"))
     return cls.__separator__.join(parts)  # type: ignore[attr-defined]

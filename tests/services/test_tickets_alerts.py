@@ -316,7 +316,7 @@ async def test_a_ticket_changed_behind_the_sweeps_back_costs_only_itself(
         written = await alerts.sweep(session, clock(), policy)
     assert written > 0
     sent = await alerts_sent(sessions)
-    assert {r.payload["id"] for r in sent} == {second}
+    assert {r.payload["ticket"]["id"] for r in sent} == {second}
     async with sessions() as session:
         rows = {t.id: t for t in await session.scalars(select(Ticket))}
     assert rows[first].next_alert_at is not None and rows[first].next_alert_at <= clock()
