@@ -9,6 +9,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -59,6 +60,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 async def _begin_immediate(driver_connection: Any) -> None:
     await driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def upsert_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT DO NOTHING / DO UPDATE: both dialects spell it the
+    same, but each has its own construct."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
