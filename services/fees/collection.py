@@ -89,7 +89,7 @@ async def report(
     else:
         wanted = list(courtyard_ids) if courtyard_ids is not None else None
     start, end = periods.first_day(period), periods.last_day(period)
-    names_query = select(Courtyard.id, Courtyard.name).order_by(Courtyard.name)
+    names_query = select(Courtyard.id, Courtyard.name).order_by(Courtyard.id)
     if wanted is not None:
         names_query = names_query.where(Courtyard.id.in_(wanted))
     names = list((await session.execute(names_query)).tuples())
