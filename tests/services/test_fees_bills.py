@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiogram.utils.i18n import I18n
 from fees_data import TODAY, expected_fen
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -265,3 +266,19 @@ async def test_a_courtyard_without_a_plan_is_skipped(
         ("纬三路13号院", False, 0),
         ("都市A座", True, 48),
     }
+
+
+def test_every_fee_error_reads_in_chinese(i18n: I18n) -> None:
+    from services.errors import DomainError
+    from services.fees import errors
+
+    classes = [
+        c
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, DomainError) and c.__module__ == errors.__name__
+    ]
+    assert len(classes) >= 15
+    for error in classes:
+        chinese = i18n.gettext(error.message, locale="zh_Hans")
+        assert chinese != error.message, error.__name__
+        assert "：" in chinese or "。" in chinese, error.__name__
