@@ -7,22 +7,28 @@ from typing import Any
 
 import pytest
 from aiogram.utils.i18n import I18n
-from fees_data import TODAY, expected_fen
+from fees_data import FINANCE_ID, OTHER_FINANCE_ID, SUPERVISOR_ID, TODAY, expected_fen, grant
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from yards import room
+from tests_data import ADMIN_ID, LEADER_ID
+from yards import ActorOf, room
 
 from models import AdjustmentKind, BillLine, Event, FeePlan, Household, Rounding
 from models.db import transaction
+from services.access import Role
 from services.clock import FixedClock
+from services.errors import NotAllowed
 from services.fees import adjustments, bills, plans
 from services.fees.errors import (
     BadParkingFee,
+    BadPercent,
     BadPeriod,
     BadRate,
+    HouseholdElsewhere,
     PeriodAlreadyBilled,
     PeriodTooFarAhead,
     PlanPeriodTaken,
+    ReasonRequired,
 )
 
 
@@ -282,3 +288,138 @@ def test_every_fee_error_reads_in_chinese(i18n: I18n) -> None:
         chinese = i18n.gettext(error.message, locale="zh_Hans")
         assert chinese != error.message, error.__name__
         assert "：" in chinese or "。" in chinese, error.__name__
+
+
+async def test_only_finance_of_the_courtyard_sets_plans_and_adjustments(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    yard: dict[str, Any],
+    other_yard: dict[str, Any],
+    actor_of: ActorOf,
+) -> None:
+    await grant(sessions, clock(), FINANCE_ID, Role.FINANCE, yard["id"])
+    await grant(sessions, clock(), OTHER_FINANCE_ID, Role.FINANCE, other_yard["id"])
+    await grant(sessions, clock(), SUPERVISOR_ID, Role.SUPERVISOR, None)
+    finance = await actor_of(FINANCE_ID)
+    for telegram_id in (OTHER_FINANCE_ID, SUPERVISOR_ID, LEADER_ID, ADMIN_ID, 7777):
+        outsider = await actor_of(telegram_id)
+        async with transaction(sessions) as session:
+            with pytest.raises(NotAllowed):
+                await plans.create(
+                    session,
+                    outsider,
+                    yard["id"],
+                    name="x",
+                    rate="0.50",
+                    parking_fee="0",
+                    from_period="2026-11",
+                    now=clock(),
+                )
+            home = await room(session, yard["id"], "1号楼-1单元-101")
+            with pytest.raises(NotAllowed):
+                await adjustments.add(
+                    session,
+                    outsider,
+                    yard["id"],
+                    home.id,
+                    kind=AdjustmentKind.HARDSHIP,
+                    reason="低保",
+                    from_period="2026-11",
+                    now=clock(),
+                )
+    async with transaction(sessions) as session:
+        plan = await plans.create(
+            session,
+            finance,
+            yard["id"],
+            name="基础服务",
+            rate="0.50",
+            parking_fee="40",
+            from_period="2026-11",
+            now=clock(),
+        )
+        elsewhere = await room(session, other_yard["id"], "1号楼-1单元-101")
+        with pytest.raises(HouseholdElsewhere):
+            await adjustments.add(
+                session,
+                finance,
+                yard["id"],
+                elsewhere.id,
+                kind=AdjustmentKind.VACANT,
+                percent=50,
+                reason="空置",
+                from_period="2026-11",
+                now=clock(),
+            )
+    async with sessions() as session:
+        event = await session.scalar(select(Event).where(Event.action == "fee_plan_created"))
+        assert event is not None and event.subject_id == plan.id
+        assert event.data["rate_per_m2"] == 5000
+
+
+async def test_the_newest_adjustment_covering_a_period_applies_until_its_end(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, yard: dict[str, Any]
+) -> None:
+    await add_plan(sessions, clock, yard["id"], rate="0.50", parking="0", period="2026-09")
+    async with transaction(sessions) as session:
+        home = await room(session, yard["id"], "2号楼-1单元-302")  # 67.70 m²: 33.85 a month
+        for percent, start, end in ((50, "2026-09", "2026-10"), (80, "2026-10", "2026-10")):
+            await adjustments.add(
+                session,
+                None,
+                yard["id"],
+                home.id,
+                kind=AdjustmentKind.VACANT,
+                percent=percent,
+                reason="空置房",
+                from_period=start,
+                to_period=end,
+                now=clock(),
+            )
+        with pytest.raises(BadPercent):
+            await adjustments.add(
+                session,
+                None,
+                yard["id"],
+                home.id,
+                kind=AdjustmentKind.VACANT,
+                percent=120,
+                reason="空置房",
+                from_period="2026-11",
+                now=clock(),
+            )
+        with pytest.raises(ReasonRequired):
+            await adjustments.add(
+                session,
+                None,
+                yard["id"],
+                home.id,
+                kind=AdjustmentKind.HARDSHIP,
+                reason="  ",
+                from_period="2026-11",
+                now=clock(),
+            )
+    for period in ("2026-09", "2026-10", "2026-11"):
+        await bills.run_period(sessions, period, clock())
+    async with sessions() as session:
+        amounts = {
+            p: (await lines(session, yard["id"], p))[home.id].amount_fen
+            for p in ("2026-09", "2026-10", "2026-11")
+        }
+    # 33.85 × 50 % = 16.925 → 16.93; × 80 % = 27.08; then the full fee again
+    assert amounts == {"2026-09": 1693, "2026-10": 2708, "2026-11": 3385}
+
+
+def test_the_fee_commands_load_without_aiogram_or_the_store() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import argparse, sys; from bot import fee_commands; "
+        "fee_commands.add_parsers(argparse.ArgumentParser().add_subparsers()); "
+        "print(sorted(m for m in ('aiogram', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
