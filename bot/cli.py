@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot import fee_commands
 from bot.i18n import terminal_translations
 from services.access import ROLE_NAMES, Role
 
@@ -82,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     )
     demo = sub.add_parser("demo", help="run the bot against the local sandbox with demo data")
     demo.add_argument("--port", type=int, default=None)
+    fee_commands.add_parsers(sub)
     return p
 
 
@@ -358,6 +360,7 @@ COMMANDS: dict[str, Command] = {
     "run": cmd_run,
     "send": cmd_send,
     "demo": cmd_demo,
+    **fee_commands.COMMANDS,
 }
 
 

@@ -3,6 +3,19 @@
 from models.base import Base
 from models.courtyard import Courtyard, GovernanceKind, GroupChat, GroupKind
 from models.event import Event
+from models.fee import (
+    AdjustmentKind,
+    BillLine,
+    FeeAdjustment,
+    FeeItem,
+    FeePlan,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentReversal,
+    ReceiptCounter,
+    Rounding,
+)
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
@@ -27,9 +40,14 @@ __all__ = [
     "ALL_CATEGORIES",
     "OPEN_STATUSES",
     "WORKING_STATUSES",
+    "AdjustmentKind",
     "Base",
+    "BillLine",
     "Courtyard",
     "Event",
+    "FeeAdjustment",
+    "FeeItem",
+    "FeePlan",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -41,9 +59,15 @@ __all__ = [
     "MembershipStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMethod",
+    "PaymentReversal",
     "ProcessedUpdate",
+    "ReceiptCounter",
     "Relation",
     "RoleAssignment",
+    "Rounding",
     "Ticket",
     "TicketCategory",
     "TicketCounter",

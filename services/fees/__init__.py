@@ -1,0 +1,1 @@
+"""Fees: plans, adjustments, the monthly bill run, payments and receipts, collection rates."""

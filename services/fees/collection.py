@@ -1,0 +1,195 @@
+"""Collection rates (收费率) per courtyard and period and across courtyards, by both common
+definitions, with the current period kept apart from arrears. Every figure names its definition.
+
+For a period P (its first day S, last day E), counting only payments not reversed:
+- households_billed: households with a bill line of P charging more than zero;
+- households_paid: of those, the ones whose P lines are settled in full by money paid on or
+  before E (prepaid credit included);
+- due_fen: the sum of P's lines; received_fen: what settles them, paid on or before E;
+- arrears_due_fen: what lines of periods before P still owed at S (paid before S deducted);
+- arrears_received_fen: what settles lines of periods before P, paid from S to E;
+- rate_by_households = households_paid ÷ households_billed;
+- rate_by_amount = received_fen ÷ due_fen.
+A period with nothing billed has no rate (None), not 0 % or 100 %."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import BillLine, Courtyard
+from services.access import Actor, Role, require
+from services.errors import N_
+from services.fees import periods
+from services.fees.payments import valid_allocations
+
+READERS = (Role.FINANCE, Role.GRID_LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+DEFINITIONS: dict[str, str] = {
+    "rate_by_households": N_(
+        "by households: households that paid the period in full ÷ households billed"
+    ),
+    "rate_by_amount": N_("by amount: received for the period ÷ due for the period"),
+    "arrears_due_fen": N_("arrears: still owed for earlier periods at the start of the period"),
+    "arrears_received_fen": N_("arrears recovered: paid during the period for earlier periods"),
+}
+
+
+def ratio(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole to four decimals (0.9444 is 94.44 %), half up; None when whole is 0."""
+    if whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Collection:
+    courtyard_id: int | None  # None: all the courtyards asked for together
+    courtyard: str
+    period: str
+    households_billed: int
+    households_paid: int
+    due_fen: int
+    received_fen: int
+    arrears_due_fen: int
+    arrears_received_fen: int
+
+    @property
+    def rate_by_households(self) -> Decimal | None:
+        return ratio(self.households_paid, self.households_billed)
+
+    @property
+    def rate_by_amount(self) -> Decimal | None:
+        return ratio(self.received_fen, self.due_fen)
+
+
+async def report(
+    session: AsyncSession,
+    actor: Actor | None,
+    period: str,
+    courtyard_ids: Iterable[int] | None = None,
+) -> list[Collection]:
+    """One row per courtyard (those the actor may read, or `courtyard_ids`), then the total."""
+    if actor is not None:
+        allowed = actor.courtyards_as(READERS)
+        if courtyard_ids is not None:
+            wanted = list(courtyard_ids)
+            for courtyard_id in wanted:
+                require(actor, READERS, courtyard_id)
+        elif allowed is None:
+            wanted = None
+        else:
+            if not allowed:
+                require(actor, READERS)
+            wanted = sorted(allowed)
+    else:
+        wanted = list(courtyard_ids) if courtyard_ids is not None else None
+    start, end = periods.first_day(period), periods.last_day(period)
+    names_query = select(Courtyard.id, Courtyard.name).order_by(Courtyard.id)
+    if wanted is not None:
+        names_query = names_query.where(Courtyard.id.in_(wanted))
+    names = list((await session.execute(names_query)).tuples())
+    ids = [courtyard_id for courtyard_id, _name in names]
+    current = await _current(session, period, end, ids)
+    arrears = await _arrears(session, period, start, end, ids)
+    rows: list[Collection] = []
+    for courtyard_id, name in names:
+        billed, paid, due, received = current.get(courtyard_id, (0, 0, 0, 0))
+        owed, recovered = arrears.get(courtyard_id, (0, 0))
+        rows.append(
+            Collection(courtyard_id, name, period, billed, paid, due, received, owed, recovered)
+        )
+    rows.append(
+        Collection(
+            None,
+            "",
+            period,
+            sum(r.households_billed for r in rows),
+            sum(r.households_paid for r in rows),
+            sum(r.due_fen for r in rows),
+            sum(r.received_fen for r in rows),
+            sum(r.arrears_due_fen for r in rows),
+            sum(r.arrears_received_fen for r in rows),
+        )
+    )
+    return rows
+
+
+async def _current(
+    session: AsyncSession, period: str, end: object, ids: list[int]
+) -> dict[int, tuple[int, int, int, int]]:
+    allocated = valid_allocations()
+    paid_by_line = (
+        select(allocated.c.bill_line_id, func.sum(allocated.c.amount_fen).label("paid"))
+        .where(allocated.c.paid_on <= end)
+        .group_by(allocated.c.bill_line_id)
+        .subquery()
+    )
+    per_household = (
+        select(
+            BillLine.courtyard_id,
+            BillLine.household_id,
+            func.sum(BillLine.amount_fen).label("due"),
+            func.sum(func.coalesce(paid_by_line.c.paid, 0)).label("received"),
+        )
+        .outerjoin(paid_by_line, paid_by_line.c.bill_line_id == BillLine.id)
+        .where(BillLine.period == period, BillLine.courtyard_id.in_(ids))
+        .group_by(BillLine.courtyard_id, BillLine.household_id)
+        .subquery()
+    )
+    charged = per_household.c.due > 0
+    rows = await session.execute(
+        select(
+            per_household.c.courtyard_id,
+            func.sum(case((charged, 1), else_=0)),
+            func.sum(
+                case((charged & (per_household.c.received >= per_household.c.due), 1), else_=0)
+            ),
+            func.sum(per_household.c.due),
+            func.sum(per_household.c.received),
+        ).group_by(per_household.c.courtyard_id)
+    )
+    return {
+        int(c): (int(b or 0), int(p or 0), int(d or 0), int(r or 0))
+        for c, b, p, d, r in rows.tuples()
+    }
+
+
+async def _arrears(
+    session: AsyncSession, period: str, start: object, end: object, ids: list[int]
+) -> dict[int, tuple[int, int]]:
+    allocated = valid_allocations()
+    by_line = (
+        select(
+            allocated.c.bill_line_id,
+            func.sum(case((allocated.c.paid_on < start, allocated.c.amount_fen), else_=0)).label(
+                "before"
+            ),
+            func.sum(
+                case(
+                    (
+                        (allocated.c.paid_on >= start) & (allocated.c.paid_on <= end),
+                        allocated.c.amount_fen,
+                    ),
+                    else_=0,
+                )
+            ).label("during"),
+        )
+        .group_by(allocated.c.bill_line_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            BillLine.courtyard_id,
+            func.sum(BillLine.amount_fen - func.coalesce(by_line.c.before, 0)),
+            func.sum(func.coalesce(by_line.c.during, 0)),
+        )
+        .outerjoin(by_line, by_line.c.bill_line_id == BillLine.id)
+        .where(BillLine.period < period, BillLine.courtyard_id.in_(ids))
+        .group_by(BillLine.courtyard_id)
+    )
+    return {int(c): (int(o or 0), int(r or 0)) for c, o, r in rows.tuples()}
