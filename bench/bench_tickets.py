@@ -92,20 +92,19 @@ class DatabaseTimer:
 
 def households(courtyard_id: int) -> list[dict[str, Any]]:
     """A tower of small rented flats: A座, 2 units, 28 floors, 8 rooms a floor (446 of them)."""
-    rows = []
-    for unit in ("1单元", "2单元"):
-        for floor in range(1, 29):
-            for door in range(1, 9):
-                rows.append(
-                    {
-                        "courtyard_id": courtyard_id,
-                        "building": "A座",
-                        "unit": unit,
-                        "room": f"{floor}{door:02d}",
-                        "area_centi_m2": 3500 + door * 150,
-                        "parking_spaces": 0,
-                    }
-                )
+    rows = [
+        {
+            "courtyard_id": courtyard_id,
+            "building": "A座",
+            "unit": unit,
+            "room": f"{floor}{door:02d}",
+            "area_centi_m2": 3500 + door * 150,
+            "parking_spaces": 0,
+        }
+        for unit in ("1单元", "2单元")
+        for floor in range(1, 29)
+        for door in range(1, 9)
+    ]
     return rows[:446]
 
 

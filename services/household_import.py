@@ -266,8 +266,7 @@ def _row(
     broken: set[str] = set()
     if _CONTROL.search("".join(values.values())):  # rare: look at each cell only then
         broken = {name for name, value in values.items() if _has_control(value)}
-    for name in broken:
-        problems.append(RowProblem(line, CONTROL[name], {}))
+    problems.extend(RowProblem(line, CONTROL[name], {}) for name in broken)
     for name, message in EMPTY.items():
         if not values[name]:
             problems.append(RowProblem(line, message, {}))

@@ -139,7 +139,7 @@ async def leader_names(session: AsyncSession, courtyard_id: int) -> list[str]:
     if not ids:
         return []
     rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    names: dict[int, str] = {uid: name for uid, name in rows.all()}
+    names: dict[int, str] = dict(rows.tuples().all())
     return [names[i] for i in ids if i in names]
 
 
@@ -227,7 +227,8 @@ async def card(session: AsyncSession, membership_id: int) -> MembershipRequested
     home = await household(session, membership.household_id)
     courtyard = await session.get(Courtyard, home.courtyard_id)
     person = await session.get(User, membership.user_id)
-    assert courtyard is not None and person is not None
+    assert courtyard is not None
+    assert person is not None
     match = await registered_match(session, home.id, person.name, person.phone)
     return MembershipRequested(
         membership_id=membership.id,
@@ -284,7 +285,8 @@ async def decide(
         raise AlreadyDecided(status=membership.status.value)
     courtyard = await session.get(Courtyard, home.courtyard_id)
     person = await session.get(User, membership.user_id)
-    assert courtyard is not None and person is not None
+    assert courtyard is not None
+    assert person is not None
     if not approve:
         reason = (reason or "").strip()
         if not reason or len(reason) > 200:

@@ -221,7 +221,7 @@ async def load_actor(session: AsyncSession, user: User, channel: str = "telegram
         telegram_id=user.telegram_id,
         locale=user.locale,
         grants=frozenset(Grant(Role(r), c) for r, c in grants.all()),
-        households={h: c for h, c in homes.all()},
+        households=dict(homes.tuples().all()),
         channel=channel,
     )
 

@@ -18,22 +18,20 @@ OTHER_LEADER_ID = 5004  # grid leader of a second courtyard, 都市A座
 
 
 def households(courtyard_id: int) -> list[Household]:
-    homes = []
-    for building in ("1号楼", "2号楼"):
-        for unit in ("1单元", "2单元"):
-            for floor in range(1, 7):
-                for door in (1, 2):
-                    homes.append(
-                        Household(
-                            courtyard_id=courtyard_id,
-                            building=building,
-                            unit=unit,
-                            room=f"{floor}0{door}",
-                            area_centi_m2=6000 + floor * 250 + door * 10,
-                            parking_spaces=1 if door == 1 else 0,
-                        )
-                    )
-    return homes
+    return [
+        Household(
+            courtyard_id=courtyard_id,
+            building=building,
+            unit=unit,
+            room=f"{floor}0{door}",
+            area_centi_m2=6000 + floor * 250 + door * 10,
+            parking_spaces=1 if door == 1 else 0,
+        )
+        for building in ("1号楼", "2号楼")
+        for unit in ("1单元", "2单元")
+        for floor in range(1, 7)
+        for door in (1, 2)
+    ]
 
 
 async def seed_courtyard(

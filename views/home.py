@@ -15,15 +15,15 @@ def text(homes: list[Home]) -> str:
             "leader to join."
         )
     lines = [_("<b>My home</b>")]
-    for home in homes:
-        lines.append(
-            _("• %(courtyard)s %(household)s, %(area)s: %(relation)s (%(status)s)")
-            % {
-                "courtyard": h(home.courtyard),
-                "household": h(home.household),
-                "area": area(home.area_centi_m2),
-                "relation": relation_name(home.relation),
-                "status": STATUS_NAMES.get(home.status, home.status),
-            }
-        )
+    lines.extend(
+        _("• %(courtyard)s %(household)s, %(area)s: %(relation)s (%(status)s)")
+        % {
+            "courtyard": h(home.courtyard),
+            "household": h(home.household),
+            "area": area(home.area_centi_m2),
+            "relation": relation_name(home.relation),
+            "status": STATUS_NAMES.get(home.status, home.status),
+        }
+        for home in homes
+    )
     return "\n".join(lines)

@@ -212,15 +212,15 @@ def registered(payload: MembershipRegistered, context: RenderContext) -> Rendere
 
 def digest(payload: PendingDigest, context: RenderContext) -> Rendered:
     lines = [_("☀️ Good morning. Join requests waiting for more than a day:")]
-    for item in payload.items:
-        lines.append(
-            _("• %(courtyard)s: %(count)s (oldest since %(oldest)s)")
-            % {
-                "courtyard": h(item.courtyard),
-                "count": item.count,
-                "oldest": local_time(item.oldest, context.timezone),
-            }
-        )
+    lines.extend(
+        _("• %(courtyard)s: %(count)s (oldest since %(oldest)s)")
+        % {
+            "courtyard": h(item.courtyard),
+            "count": item.count,
+            "oldest": local_time(item.oldest, context.timezone),
+        }
+        for item in payload.items
+    )
     lines.append(_("Send /pending to answer them."))
     return Rendered("\n".join(lines))
 

@@ -84,7 +84,9 @@ async def describe(session: AsyncSession, ticket: Ticket) -> TicketInfo:
     home = await session.get(Household, ticket.household_id)
     reporter = await session.get(User, ticket.reporter_id)
     assignee = await session.get(User, ticket.assignee_id) if ticket.assignee_id else None
-    assert courtyard is not None and home is not None and reporter is not None
+    assert courtyard is not None
+    assert home is not None
+    assert reporter is not None
     counts = dict(
         (
             await session.execute(

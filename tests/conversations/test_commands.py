@@ -29,7 +29,8 @@ async def test_command_list_in_chinese_by_default_and_english_for_english_client
     assert everyone["en"]["report"] == "Report a repair"
     assert set(everyone[None]) == set(everyone["en"]) >= {"start", "report", "lang"}
     # staff commands are not in everyone's list
-    assert "tickets" not in everyone[None] and "pending" not in everyone[None]
+    assert "tickets" not in everyone[None]
+    assert "pending" not in everyone[None]
     groups = [c for c in _lists(world) if isinstance(c.scope, BotCommandScopeAllGroupChats)]
     assert {c.language_code for c in groups} == {None, "en"}
     assert all(set(_commands(c)) == {"link"} for c in groups)
@@ -62,4 +63,5 @@ async def test_lang_changes_the_persons_own_command_list(world: World, courtyard
         for c in _lists(world)
         if isinstance(c.scope, BotCommandScopeChat) and c.scope.chat_id == resident.id
     ]
-    assert mine and _commands(mine[-1])["report"] == "Report a repair"
+    assert mine
+    assert _commands(mine[-1])["report"] == "Report a repair"

@@ -230,9 +230,12 @@ async def test_registering_with_a_phone_shows_a_summary_then_saves(
     )
     async with sessions() as session:
         person = await session.scalar(select(User).where(User.name == "刘奶奶"))
-    assert person is not None and person.phone == "13812345678" and person.telegram_id is None
+    assert person is not None
+    assert person.phone == "13812345678"
+    assert person.telegram_id is None
     [membership] = await memberships(sessions)
-    assert membership.status is MembershipStatus.APPROVED and membership.channel == "grid_leader"
+    assert membership.status is MembershipStatus.APPROVED
+    assert membership.channel == "grid_leader"
 
 
 async def test_a_landline_or_no_phone_and_cancel(

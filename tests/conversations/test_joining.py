@@ -38,7 +38,8 @@ async def test_resident_joins_and_leader_approves(
     # the leader has never written to the bot: the request is rendered in the default, Chinese
     request = leader.last_message()
     assert "新的入户申请" in request
-    assert "王阿姨" in request and "2号楼-1单元-501" in request
+    assert "王阿姨" in request
+    assert "2号楼-1单元-501" in request
     await leader.taps("✅ 同意")
     # once they act, their Telegram language (en) is known and used
     assert "Approved" in leader.last_message()

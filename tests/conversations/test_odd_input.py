@@ -106,7 +106,7 @@ async def test_a_number_no_column_holds_is_an_expired_button(
     assert len(expired) == 2  # (a group is answered in the courtyard's language)
     for value in FORGED:
         forged = data(cls, field, value)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="validation error"):
             cls.unpack(forged)
         caplog.clear()
         await world.feed(admin.callback_update(bot_message(chat), forged))
@@ -114,7 +114,8 @@ async def test_a_number_no_column_holds_is_an_expired_button(
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR], forged
     async with sessions() as session:  # nothing was written for it
         stored = await session.get(Courtyard, courtyard["id"])
-        assert stored is not None and stored.name == "纬三路13号院"
+        assert stored is not None
+        assert stored.name == "纬三路13号院"
 
 
 @pytest.mark.parametrize("text", [" ", "\u3000", "\t\n", " \u3000 "])

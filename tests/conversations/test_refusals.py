@@ -49,7 +49,8 @@ async def resident_of(
             select(Household).where(Household.room == room, Household.building == "1号楼",
                                     Household.unit == "1单元")
         )  # fmt: skip
-        assert user is not None and home is not None
+        assert user is not None
+        assert home is not None
         session.add(
             Membership(
                 user_id=user.id,

@@ -60,9 +60,11 @@ async def test_a_conversation_keeps_its_state_in_redis(
         await storage.close()
     async with sessions() as session:
         person = await session.scalar(select(User).where(User.name == "赵奶奶"))
-        assert person is not None and person.telegram_id is None
+        assert person is not None
+        assert person.telegram_id is None
         membership = await session.scalar(select(Membership).where(Membership.user_id == person.id))
-        assert membership is not None and membership.status is MembershipStatus.APPROVED
+        assert membership is not None
+        assert membership.status is MembershipStatus.APPROVED
 
 
 @pytest.mark.skipif(not PG_URL, reason="the advisory lock is PostgreSQL's")

@@ -49,7 +49,9 @@ async def test_report_claim_fix_confirm_and_rate(
     await report_leaking_pipe(resident)
 
     card = zhang.last_message(group)
-    assert "New repair request" in card and "WSL-0001" in card and "厨房水管漏水" in card
+    assert "New repair request" in card
+    assert "WSL-0001" in card
+    assert "厨房水管漏水" in card
     assert zhang.buttons(group) == ["🙋 Claim", "📷 Photos (2)"]
     assert "WSL-0001" in liu.last_message()  # each worker also gets the card in private
 
@@ -57,7 +59,8 @@ async def test_report_claim_fix_confirm_and_rate(
     await zhang.taps("🙋 Claim", chat=group)
     assert "WSL-0001 is yours" in zhang.alerts()[-1]
     edited = zhang.last_message(group)
-    assert "Taken by 张师傅" in edited and zhang.buttons(group) == ["📷 Photos (2)"]
+    assert "Taken by 张师傅" in edited
+    assert zhang.buttons(group) == ["📷 Photos (2)"]
     await world.feed(late_tap)
     assert liu.alerts()[-1] == "张师傅 has already taken ticket WSL-0001."
     assert "张师傅 has taken your repair request WSL-0001" in resident.last_message()
@@ -78,9 +81,11 @@ async def test_report_claim_fix_confirm_and_rate(
     assert "WSL-0001 is marked fixed" in zhang.last_message()
 
     fixed = resident.last_message()
-    assert "张师傅 says WSL-0001 is fixed" in fixed and "换了新的水管接头" in fixed
+    assert "张师傅 says WSL-0001 is fixed" in fixed
+    assert "换了新的水管接头" in fixed
     last = list(world.telegram.chat(resident.id).messages.values())[-1]
-    assert last.photo and last.photo[0].file_id == "after-kitchen"
+    assert last.photo
+    assert last.photo[0].file_id == "after-kitchen"
     await resident.taps("👍 Yes, fixed")
     assert "How was the repair?" in resident.last_message()
     await resident.taps("5 ⭐⭐⭐⭐⭐")
@@ -95,12 +100,15 @@ async def test_report_claim_fix_confirm_and_rate(
 
     await resident.taps("📋 My requests")
     mine = resident.last_message()
-    assert "WSL-0001" in mine and "closed" in mine
+    assert "WSL-0001" in mine
+    assert "closed" in mine
 
     async with sessions() as session:
         ticket = await session.scalar(select(Ticket))
-        assert ticket is not None and ticket.status is TicketStatus.CLOSED
-        assert ticket.rating == 5 and ticket.rating_comment == "师傅很耐心，谢谢"
+        assert ticket is not None
+        assert ticket.status is TicketStatus.CLOSED
+        assert ticket.rating == 5
+        assert ticket.rating_comment == "师傅很耐心，谢谢"
         actions = [
             e.action
             for e in await session.scalars(
@@ -155,7 +163,8 @@ async def test_an_old_not_fixed_button_after_a_rating_does_not_reopen(
     assert await status_of(sessions) is TicketStatus.CLOSED
     async with sessions() as session:
         actions = [e.action for e in await session.scalars(select(Event).order_by(Event.id))]
-    assert "reopened" not in actions and actions[-1] == "commented"
+    assert "reopened" not in actions
+    assert actions[-1] == "commented"
 
 
 async def test_cancelling_asks_first_and_the_details_show_it_cancelled(

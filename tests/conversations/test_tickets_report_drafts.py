@@ -45,7 +45,8 @@ async def test_each_next_question_is_where_she_looks(
     mark = len(world.telegram.requests)
     await resident.taps("💡 电路/照明")  # a tap on the newest question: it becomes the next
     [(how, text)] = requests_to(world, resident, mark)
-    assert how == "edit" and "请用几句话说明问题" in text
+    assert how == "edit"
+    assert "请用几句话说明问题" in text
 
     mark = len(world.telegram.requests)
     await resident.sends("三楼楼道灯不亮了")  # her own words: the next question comes below
@@ -70,7 +71,8 @@ async def test_each_next_question_is_where_she_looks(
     mark = len(world.telegram.requests)
     await resident.taps("✅ 提交")
     [drop, (how, text)] = requests_to(world, resident, mark)
-    assert drop == ("drop buttons", "") and how == "send"
+    assert drop == ("drop buttons", "")
+    assert how == "send"
     assert text.startswith("✅ 已提交，工单号 <b>WSL-0001</b>。")
     assert "进度见“📋 我的报修”" in text
     assert resident.last_message() == text  # the news is at the bottom, with her menu
@@ -211,7 +213,8 @@ async def test_at_three_in_the_morning_people_are_told_when_messages_arrive(
     await leader.taps("✅ 提交")
     told = leader.last_message()
     assert "该住户将在早上 8:00 收到通知。" in told
-    assert "“🗂 未完成工单”" in told and "我的报修" not in told  # a button his menu has
+    assert "“🗂 未完成工单”" in told
+    assert "我的报修" not in told
     assert "🗂 未完成工单" in leader.menu()
     assert "WSL-0002" in zhang.last_message(group)
     await leader.sends("/report")  # no home of his own: pointed at the button he has

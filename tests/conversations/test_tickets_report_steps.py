@@ -44,13 +44,16 @@ async def test_an_urgent_report_by_voice_in_a_common_area(
     assert "Marked urgent" in resident.last_message()
 
     card = zhang.last_message(group)
-    assert "URGENT repair request" in card and "Told by voice message" in card
+    assert "URGENT repair request" in card
+    assert "Told by voice message" in card
     assert zhang.buttons(group) == ["🙋 Claim", "🎤 Voice"]
     await zhang.taps("🎤 Voice", chat=group)
     [voice] = [r.method for r in world.telegram.requests if isinstance(r.method, SendVoice)]
-    assert voice.voice == "voice-lift" and int(voice.chat_id) == STAFF_GROUP
+    assert voice.voice == "voice-lift"
+    assert int(voice.chat_id) == STAFF_GROUP
     [ticket] = await tickets(sessions)
-    assert ticket.description is None and ticket.urgency.value == "urgent"
+    assert ticket.description is None
+    assert ticket.urgency.value == "urgent"
     assert ticket.place == "2号楼电梯"
 
 
@@ -129,7 +132,8 @@ async def test_a_resident_of_two_homes_picks_one(
     [ticket] = await tickets(sessions)
     async with sessions() as session:
         home = await session.get(Household, ticket.household_id)
-    assert home is not None and home.label() == "2号楼-2单元-602"
+    assert home is not None
+    assert home.label() == "2号楼-2单元-602"
 
 
 async def test_customer_service_files_for_a_neighbour_who_phoned(
@@ -160,7 +164,8 @@ async def test_customer_service_files_for_a_neighbour_who_phoned(
     assert "小陈 filed a repair request for your home 1号楼-1单元-101, after a phone call" in told
     assert "(after a phone call)" in zhang.last_message(group)
     [ticket] = await tickets(sessions)
-    assert ticket.on_behalf and ticket.channel == "phone"
+    assert ticket.on_behalf
+    assert ticket.channel == "phone"
 
     await zhang.taps("🙋 Claim", chat=group)
     assert "张师傅 has taken your repair request WSL-0001" in neighbour.last_message()

@@ -68,7 +68,8 @@ async def test_the_worker_lists_claims_and_puts_on_hold(
     assert "🔧 My tickets" in zhang.menu()
     await zhang.taps("🔧 My tickets")
     listed = zhang.last_message()
-    assert "You have no open tickets" in listed and "Waiting to be taken" in listed
+    assert "You have no open tickets" in listed
+    assert "Waiting to be taken" in listed
     await zhang.taps("🙋 Claim WSL-0001")
     assert "WSL-0001 is yours" in zhang.alerts()[-1]
     await zhang.taps("⏸ On hold")
@@ -77,11 +78,13 @@ async def test_the_worker_lists_claims_and_puts_on_hold(
     await zhang.taps("Tomorrow")
     assert "WSL-0001 is on hold until 2026-11-29" in zhang.last_message()
     told = resident.last_message()
-    assert "WSL-0001 is on hold" in told and "等配件, expected by 2026-11-29" in told
+    assert "WSL-0001 is on hold" in told
+    assert "等配件, expected by 2026-11-29" in told
     assert await status(sessions, tid) is TicketStatus.ON_HOLD
 
     await zhang.taps("🔧 My tickets")
-    assert "WSL-0001" in zhang.last_message() and "on hold" in zhang.last_message()
+    assert "WSL-0001" in zhang.last_message()
+    assert "on hold" in zhang.last_message()
     await zhang.taps("WSL-0001 · 🚰 Water / plumbing")
     assert zhang.buttons()[:2] == ["▶ Resume work", "⏸ New date"]
     await zhang.taps("▶ Resume work")
@@ -103,7 +106,8 @@ async def test_the_leader_looks_assigns_and_sets_deadlines(
     clock.advance(hours=1)  # the urgent one is past its 30 minutes
     await leader.sends("/tickets")
     board = leader.last_message()
-    assert "Open tickets in 纬三路13号院: 2" in board and "Overdue: 1" in board
+    assert "Open tickets in 纬三路13号院: 2" in board
+    assert "Overdue: 1" in board
     assert board.index("WSL-0002") < board.index("WSL-0001")
     await leader.sends("/assign WSL-0002")
     assert leader.buttons() == ["刘师傅", "张师傅"]
@@ -113,7 +117,8 @@ async def test_the_leader_looks_assigns_and_sets_deadlines(
 
     await leader.sends("/stats")
     figures = leader.last_message()
-    assert "Repairs in 纬三路13号院" in figures and "filed 2" in figures
+    assert "Repairs in 纬三路13号院" in figures
+    assert "filed 2" in figures
     assert "median time to take: 1 h" in figures
 
     await leader.sends("/deadline elevator urgent 15m 12h")
@@ -214,7 +219,8 @@ async def test_a_cancelled_request_cannot_be_claimed(
     assert await status(sessions, tid) is TicketStatus.NEW  # one tap is not enough
     await resident.taps("✖ Yes, cancel it")
     assert resident.last_message() == "✖️ WSL-0001 is cancelled."
-    assert "cancelled" in liu.last_message(group) and liu.buttons(group) == []
+    assert "cancelled" in liu.last_message(group)
+    assert liu.buttons(group) == []
     await world.feed(late_tap)
     assert liu.alerts()[-1] == "Ticket WSL-0001 was cancelled by the person who reported it."
     assert await status(sessions, tid) is TicketStatus.CANCELLED
@@ -250,12 +256,14 @@ async def test_long_ticket_lists_are_one_message_with_pages(
     board = leader.last_message()
     count = len(leader.texts())
     assert f"Open tickets in 纬三路13号院: {PAGE_SIZE + 2}" in board
-    assert "WSL-0001" in board and f"WSL-{PAGE_SIZE + 1:04d}" not in board
+    assert "WSL-0001" in board
+    assert f"WSL-{PAGE_SIZE + 1:04d}" not in board
     assert leader.buttons()[-2:] == ["1/2", "▶"]
     await leader.taps("▶")
     assert len(leader.texts()) == count  # the same message, now the second page
     second = leader.last_message()
-    assert f"WSL-{PAGE_SIZE + 1:04d}" in second and "WSL-0001 " not in second
+    assert f"WSL-{PAGE_SIZE + 1:04d}" in second
+    assert "WSL-0001 " not in second
     assert leader.buttons()[-2:] == ["◀", "2/2"]
     await leader.taps("◀")
     assert "WSL-0001" in leader.last_message()

@@ -65,7 +65,8 @@ async def test_a_redelivered_update_is_handled_once(
     made = world.telegram.requests[requests_before:]
     edits = [s for s in made if isinstance(s.method, EditMessageText)]
     answers = [s for s in made if isinstance(s.method, AnswerCallbackQuery)]
-    assert len(edits) == 1 and len(answers) == 1
+    assert len(edits) == 1
+    assert len(answers) == 1
     assert "sent to the grid leader" in person.last_message()
     assert len(await memberships(sessions)) == 1
     to_leader = [s for s in made if isinstance(s.method, SendMessage) and s.chat_id == LEADER_ID]
@@ -206,7 +207,9 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
     # in a group everyone reads what the bot says: it speaks the courtyard's language (Chinese)
     assert leader.texts(group) == ["大家好！网格长可以用 /link 把本群绑定到楼院。"]
     row = await group_row(sessions, group.id)
-    assert row is not None and row.active and row.courtyard_id is None
+    assert row is not None
+    assert row.active
+    assert row.courtyard_id is None
     assert row.title == "纬三路13号院 邻里群"
 
     # unbound: the bot keeps quiet, except for /link
@@ -244,7 +247,8 @@ async def test_groups_greeting_binding_and_pointing_to_the_private_chat(
     await leader.sends("/link", chat=group)
     await leader.taps("纬三路13号院 · 工作人员群", chat=group)
     row = await group_row(sessions, group.id)
-    assert row is not None and row.kind is GroupKind.STAFF
+    assert row is not None
+    assert row.kind is GroupKind.STAFF
 
 
 async def test_a_group_the_bot_left_is_ignored(
@@ -275,7 +279,8 @@ async def test_a_group_the_bot_left_is_ignored(
     )
 
     row = await group_row(sessions, group.id)
-    assert row is not None and not row.active
+    assert row is not None
+    assert not row.active
     before = len(world.telegram.requests)
     await leader.sends("/help", chat=group)
     assert len(world.telegram.requests) == before
@@ -312,11 +317,13 @@ async def test_a_group_upgraded_to_a_supergroup_stays_bound(
     await world.feed(service(old, migrate_to_chat_id=new.id))
 
     moved = await group_row(sessions, new.id)
-    assert moved is not None and moved.active
+    assert moved is not None
+    assert moved.active
     assert (moved.courtyard_id, moved.kind) == (courtyard["id"], GroupKind.STAFF)
     assert moved.linked_by == courtyard["leader_user_id"]
     left = await group_row(sessions, old.id)
-    assert left is not None and not left.active
+    assert left is not None
+    assert not left.active
 
     await leader.sends("/help", chat=new)  # the bound supergroup answers
     assert leader.last_message(new) == "请在与我的私聊中继续。"

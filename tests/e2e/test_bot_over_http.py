@@ -154,4 +154,5 @@ async def test_group_chat_is_linked(
     assert "工作人员群" in done["text"]  # a group hears the courtyard's language
     async with sessions() as session:
         linked = await session.get(GroupChat, group.id)
-        assert linked is not None and linked.kind is GroupKind.STAFF
+        assert linked is not None
+        assert linked.kind is GroupKind.STAFF

@@ -96,6 +96,7 @@ async def test_report_by_voice_and_photo_then_claim_in_the_staff_group(running: 
 
     async with running.sessions() as session:
         ticket = await session.scalar(select(Ticket))
-        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        assert ticket is not None
+        assert ticket.status is TicketStatus.CLAIMED
         kinds = sorted(m.kind for m in await session.scalars(select(TicketMedia)))
         assert kinds == ["photo", "voice"]

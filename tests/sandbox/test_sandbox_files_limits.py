@@ -20,18 +20,21 @@ StartSandbox = Callable[..., Awaitable[Sandbox]]
 async def test_photo_upload_get_file_and_download(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王")
     sent = await bot.send_photo(user.id, BufferedInputFile(PNG, "leak.png"), caption="漏水照片")
-    assert sent.photo is not None and sent.caption == "漏水照片"
+    assert sent.photo is not None
+    assert sent.caption == "漏水照片"
     size = sent.photo[-1]
     assert (size.width, size.height) == (640, 480)
 
     file = await bot.get_file(size.file_id)
-    assert file.file_path and file.file_size == len(PNG)
+    assert file.file_path
+    assert file.file_size == len(PNG)
     buffer = io.BytesIO()
     await bot.download_file(file.file_path, buffer)
     assert buffer.getvalue() == PNG
 
     again = await bot.send_photo(user.id, size.file_id)  # a file_id is reused, not re-uploaded
-    assert again.photo is not None and again.photo[-1].file_unique_id == size.file_unique_id
+    assert again.photo is not None
+    assert again.photo[-1].file_unique_id == size.file_unique_id
     with pytest.raises(Exception, match="wrong file identifier"):
         await bot.send_photo(user.id, "no-such-file-id")
 
@@ -39,11 +42,13 @@ async def test_photo_upload_get_file_and_download(sandbox: Sandbox, bot: Bot) ->
 async def test_document_and_voice_from_the_bot(sandbox: Sandbox, bot: Bot) -> None:
     user = sandbox.add_user("王")
     doc = await bot.send_document(user.id, BufferedInputFile(b"a,b\n1,2\n", "ledger.csv"))
-    assert doc.document is not None and doc.document.file_name == "ledger.csv"
+    assert doc.document is not None
+    assert doc.document.file_name == "ledger.csv"
     voice = await bot.send_voice(
         user.id, BufferedInputFile(b"OggS" + b"\0" * 20, "v.ogg"), duration=4
     )
-    assert voice.voice is not None and voice.voice.duration == 4
+    assert voice.voice is not None
+    assert voice.voice.duration == 4
 
 
 async def test_user_photo_and_voice_can_be_downloaded(sandbox: Sandbox, bot: Bot) -> None:
@@ -51,9 +56,11 @@ async def test_user_photo_and_voice_can_be_downloaded(sandbox: Sandbox, bot: Bot
     await sandbox.user_sends_photo(user.id, PNG, caption="楼道灯坏了")
     await sandbox.user_sends_voice(user.id, b"OggS-voice", duration=7)
     photo_update, voice_update = await bot.get_updates()
-    assert photo_update.message is not None and photo_update.message.photo
+    assert photo_update.message is not None
+    assert photo_update.message.photo
     assert photo_update.message.caption == "楼道灯坏了"
-    assert voice_update.message is not None and voice_update.message.voice
+    assert voice_update.message is not None
+    assert voice_update.message.voice
     assert voice_update.message.voice.duration == 7
     buffer = io.BytesIO()
     await bot.download(voice_update.message.voice.file_id, buffer)
@@ -135,7 +142,8 @@ async def test_blocked_user_gives_forbidden(sandbox: Sandbox, bot: Bot) -> None:
         await bot.send_message(user.id, "after")
     assert sandbox.stats.forbidden == 1
     kicked = [u.my_chat_member for u in await bot.get_updates() if u.my_chat_member]
-    assert kicked and kicked[0].new_chat_member.status == "kicked"
+    assert kicked
+    assert kicked[0].new_chat_member.status == "kicked"
     sandbox.block_bot(user.id, False)
     await bot.send_message(user.id, "unblocked")
 
@@ -148,16 +156,17 @@ async def test_the_bot_can_send_a_sandbox_sticker_by_its_file_id(
     user = sandbox.add_user("王")
     await sandbox.user_sends_sticker(user.id, "smile")
     received = (await bot.get_updates())[-1].message
-    assert received is not None and received.sticker is not None
+    assert received is not None
+    assert received.sticker is not None
 
     sent = await bot.send_sticker(user.id, received.sticker.file_id)
-    assert sent.sticker is not None and sent.sticker.emoji == "😊"
+    assert sent.sticker is not None
+    assert sent.sticker.emoji == "😊"
     assert sent.sticker.file_unique_id == received.sticker.file_unique_id
     assert sent.sticker.set_name == received.sticker.set_name
     uploaded = await bot.send_sticker(user.id, BufferedInputFile(b"RIFF0000WEBP", "s.webp"))
-    assert uploaded.sticker is not None and uploaded.sticker.file_id not in {
-        s.file_id for s in STICKERS
-    }
+    assert uploaded.sticker is not None
+    assert uploaded.sticker.file_id not in {s.file_id for s in STICKERS}
     assert [m.get("sticker", {}).get("emoji") for m in sandbox.messages(user.id)] == [
         "😊",
         "😊",

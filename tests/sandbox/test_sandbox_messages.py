@@ -56,10 +56,13 @@ async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         reply_markup=keyboard(("接单", "claim:1")),
     )
     assert sent.text == "报修 3号楼 漏水"
-    assert sent.entities is not None and sent.entities[0].type == "bold"
+    assert sent.entities is not None
+    assert sent.entities[0].type == "bold"
     assert sent.entities[0].length == 2
-    assert sent.chat.id == user.id and sent.chat.type == "private"
-    assert sent.from_user is not None and sent.from_user.is_bot
+    assert sent.chat.id == user.id
+    assert sent.chat.type == "private"
+    assert sent.from_user is not None
+    assert sent.from_user.is_bot
 
     stored = sandbox.last_bot_message(user.id)
     assert stored is not None
@@ -80,9 +83,11 @@ async def test_send_edit_delete_round_trip(sandbox: Sandbox, bot: Bot) -> None:
     assert edited.reply_markup is not None
     assert edited.reply_markup.inline_keyboard[0][0].callback_data == "done:1"
     stored = sandbox.last_bot_message(user.id)
-    assert stored is not None and stored["text"] == "已接单"
+    assert stored is not None
+    assert stored["text"] == "已接单"
     history = sandbox.messages(user.id)
-    assert history[0]["text"] == "已接单" and history[0]["edited"] is True
+    assert history[0]["text"] == "已接单"
+    assert history[0]["edited"] is True
     assert "entities" not in history[0]
 
     await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id)
@@ -124,9 +129,9 @@ async def test_text_and_caption_limits(sandbox: Sandbox, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="message text is empty"):
         await bot.send_message(user.id, "<b></b>", parse_mode="HTML")
     photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
-        from aiogram.types import BufferedInputFile
+    from aiogram.types import BufferedInputFile
 
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
         await bot.send_photo(user.id, BufferedInputFile(photo, "p.png"), caption="c" * 1025)
 
 
@@ -181,7 +186,8 @@ async def test_reply_keyboard_is_shown_then_removed(sandbox: Sandbox, bot: Bot) 
     sent = await bot.send_message(user.id, "菜单", reply_markup=markup)
     assert sent.reply_markup is None  # Telegram returns only inline keyboards
     tapped = await sandbox.user_taps_text(user.id, "📋 我的报修")
-    assert tapped["text"] == "📋 我的报修" and tapped["from"]["id"] == user.id
+    assert tapped["text"] == "📋 我的报修"
+    assert tapped["from"]["id"] == user.id
     with pytest.raises(LookupError):  # one-time keyboard is gone after use
         await sandbox.user_taps_text(user.id, "📋 我的报修")
     await bot.send_message(
@@ -203,12 +209,12 @@ async def test_unknown_method_is_404_not_500(sandbox: Sandbox, bot: Bot) -> None
     status, body = await raw_call(sandbox, "sendTeleportation", chat_id="1")
     assert status == 404
     assert body == {"ok": False, "error_code": 404, "description": "Not Found"}
+    from aiogram.methods import SendMessage
+
+    class Bogus(SendMessage):
+        __api_method__ = "sendBogus"
+
     with pytest.raises(TelegramNotFound):
-        from aiogram.methods import SendMessage
-
-        class Bogus(SendMessage):
-            __api_method__ = "sendBogus"
-
         await bot(Bogus(chat_id=1, text="x"))
 
 
@@ -217,7 +223,8 @@ async def test_malformed_input_is_400_never_500(sandbox: Sandbox) -> None:
     status, body = await raw_call(
         sandbox, "sendMessage", chat_id=str(user.id), text="x", reply_markup="{not json"
     )
-    assert status == 400 and body["description"].startswith("Bad Request: can't parse")
+    assert status == 400
+    assert body["description"].startswith("Bad Request: can't parse")
     cases = [
         {"chat_id": str(user.id), "text": "x", "reply_markup": '{"inline_keyboard": 5}'},
         {"chat_id": str(user.id), "text": "x", "reply_markup": '{"inline_keyboard": [[1]]}'},
@@ -229,7 +236,8 @@ async def test_malformed_input_is_400_never_500(sandbox: Sandbox) -> None:
     for fields in cases:
         status, body = await raw_call(sandbox, "sendMessage", **fields)
         assert status == 400, (fields, body)
-        assert body["ok"] is False and body["description"].startswith("Bad Request: ")
+        assert body["ok"] is False
+        assert body["description"].startswith("Bad Request: ")
     status, body = await raw_call(sandbox, "editMessageText", chat_id=str(user.id))
     assert status == 400
 
@@ -245,7 +253,8 @@ async def test_json_body_is_accepted(sandbox: Sandbox) -> None:
         }
         async with http.post(url, json=payload) as response:
             body = await response.json()
-    assert body["ok"] is True and body["result"]["text"] == "json"
+    assert body["ok"] is True
+    assert body["result"]["text"] == "json"
     assert body["result"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "a"
 
 

@@ -40,7 +40,8 @@ async def test_a_second_sandbox_over_the_same_file_continues_above_the_first(
     everything = first + second + third
     assert everything == sorted(everything)
     assert len(set(everything)) == len(everything)
-    assert min(second) > max(first) and min(third) > max(second)
+    assert min(second) > max(first)
+    assert min(third) > max(second)
 
 
 async def test_without_a_file_every_sandbox_starts_from_the_same_id(

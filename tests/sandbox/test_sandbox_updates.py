@@ -23,9 +23,11 @@ async def test_get_updates_offsets_confirm_earlier_updates(sandbox: Sandbox, bot
     updates = await bot.get_updates()
     assert [u.message.text for u in updates if u.message] == ["/start join-XYZ", "你好"]
     start = updates[0].message
-    assert start is not None and start.entities is not None
+    assert start is not None
+    assert start.entities is not None
     assert (start.entities[0].type, start.entities[0].length) == ("bot_command", 6)
-    assert start.from_user is not None and start.from_user.language_code == "zh-hans"
+    assert start.from_user is not None
+    assert start.from_user.language_code == "zh-hans"
 
     # without an offset nothing is confirmed yet
     assert len(await bot.get_updates()) == 2
@@ -42,7 +44,8 @@ async def test_long_poll_wakes_up_when_a_user_sends(sandbox: Sandbox, bot: Bot) 
     assert not poll.done()
     await sandbox.user_sends(user.id, "hi")
     updates = await asyncio.wait_for(poll, 5)  # woken by the message, long before 10 s
-    assert updates[0].message is not None and updates[0].message.text == "hi"
+    assert updates[0].message is not None
+    assert updates[0].message.text == "hi"
 
 
 async def test_long_poll_times_out_empty(sandbox: Sandbox, bot: Bot) -> None:
@@ -71,7 +74,8 @@ async def test_callback_query_flow(sandbox: Sandbox, bot: Bot) -> None:
     query = updates[-1].callback_query
     assert query is not None
     assert (query.id, query.data, query.from_user.id) == (query_id, "vote:1:yes", user.id)
-    assert query.message is not None and query.message.message_id == sent.message_id
+    assert query.message is not None
+    assert query.message.message_id == sent.message_id
 
     assert await bot.answer_callback_query(query_id, text="已投票", show_alert=True)
     assert sandbox.answered_callbacks == [
@@ -81,7 +85,8 @@ async def test_callback_query_flow(sandbox: Sandbox, bot: Bot) -> None:
         await bot.answer_callback_query("nonsense")
 
     tapped = await sandbox.user_taps_text(user.id, "反对")
-    assert tapped["data"] == "vote:1:no" and tapped["message_id"] == sent.message_id
+    assert tapped["data"] == "vote:1:no"
+    assert tapped["message_id"] == sent.message_id
 
 
 async def test_bot_added_to_group_gets_my_chat_member(sandbox: Sandbox, bot: Bot) -> None:
@@ -94,13 +99,15 @@ async def test_bot_added_to_group_gets_my_chat_member(sandbox: Sandbox, bot: Bot
 
     updates = await bot.get_updates()
     member_update = next(u.my_chat_member for u in updates if u.my_chat_member)
-    assert member_update.chat.id == group.id and member_update.chat.type == "supergroup"
+    assert member_update.chat.id == group.id
+    assert member_update.chat.type == "supergroup"
     assert member_update.from_user.id == leader.id
     assert member_update.old_chat_member.status == "left"
     assert member_update.new_chat_member.status == "member"
     assert member_update.new_chat_member.user.id == 123456
     joined = next(u.message for u in updates if u.message)
-    assert joined.new_chat_members is not None and joined.new_chat_members[0].id == 123456
+    assert joined.new_chat_members is not None
+    assert joined.new_chat_members[0].id == 123456
 
     assert (await bot.get_chat_member(group.id, leader.id)).status == "administrator"
     assert (await bot.get_chat_member(group.id, resident.id)).status == "creator"
@@ -111,15 +118,16 @@ async def test_bot_added_to_group_gets_my_chat_member(sandbox: Sandbox, bot: Bot
 
     await sandbox.user_sends(resident.id, f"/help@{sandbox.bot_username}", chat_id=group.id)
     message = (await bot.get_updates(offset=updates[-1].update_id + 1))[0].message
-    assert message is not None and message.chat.id == group.id
-    assert message.entities is not None and message.entities[0].length == len(
-        f"/help@{sandbox.bot_username}"
-    )
+    assert message is not None
+    assert message.chat.id == group.id
+    assert message.entities is not None
+    assert message.entities[0].length == len(f"/help@{sandbox.bot_username}")
     sent = await bot.send_message(group.id, "欢迎")
     assert sent.chat.type == "supergroup"
     assert await bot.pin_chat_message(group.id, sent.message_id)
     pinned = (await bot.get_chat(group.id)).pinned_message
-    assert pinned is not None and pinned.message_id == sent.message_id
+    assert pinned is not None
+    assert pinned.message_id == sent.message_id
 
 
 async def test_webhook_delivery_with_secret_and_retry(sandbox: Sandbox, bot: Bot) -> None:
@@ -199,7 +207,8 @@ async def test_two_tokens_each_get_their_own_cursor(sandbox: Sandbox, bot: Bot) 
         await bot.get_updates(offset=first[-1].update_id + 1)
         assert len(await other.get_updates()) == 1  # confirming on one token leaves the other
         sent = await other.send_message(user.id, "from other")
-        assert sent.from_user is not None and sent.from_user.id == 777
+        assert sent.from_user is not None
+        assert sent.from_user.id == 777
     finally:
         await other.session.close()
 

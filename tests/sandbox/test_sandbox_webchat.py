@@ -39,7 +39,8 @@ async def test_page_and_assets_are_served(sandbox: Sandbox) -> None:
         assert hook in script
     assert "innerHTML" not in script  # everything is set as text or built from entities
     status, css = await call(sandbox, "GET", "/sandbox/static/style.css")
-    assert status == 200 and "@media" in css
+    assert status == 200
+    assert "@media" in css
     assert await call(sandbox, "GET", "/sandbox/api/health") == (200, {"ok": True})
 
 
@@ -60,8 +61,10 @@ async def test_create_person_send_and_see_the_bot_reply(sandbox: Sandbox, bot: B
     )
     assert status == 200
     update = (await bot.get_updates())[-1]
-    assert update.message is not None and update.message.text == "/start"
-    assert update.message.from_user is not None and update.message.from_user.id == user_id
+    assert update.message is not None
+    assert update.message.text == "/start"
+    assert update.message.from_user is not None
+    assert update.message.from_user.id == user_id
 
     markup = InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text="确认收到", callback_data="ack:1")]]
@@ -72,8 +75,10 @@ async def test_create_person_send_and_see_the_bot_reply(sandbox: Sandbox, bot: B
     status, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user_id}?viewer={user_id}")
     assert status == 200
     mine, from_bot = view["messages"]
-    assert mine["from_kind"] == "me" and mine["text"] == "/start"
-    assert from_bot["from_kind"] == "bot" and from_bot["text"].startswith("停水通知")
+    assert mine["from_kind"] == "me"
+    assert mine["text"] == "/start"
+    assert from_bot["from_kind"] == "bot"
+    assert from_bot["text"].startswith("停水通知")
     assert from_bot["entities"][0]["type"] == "bold"
     assert from_bot["inline_keyboard"][0][0]["callback_data"] == "ack:1"
 
@@ -91,7 +96,8 @@ async def test_create_person_send_and_see_the_bot_reply(sandbox: Sandbox, bot: B
         json={"user_id": user_id, "message_id": from_bot["message_id"], "data": "ack:1"},
     )
     await answering
-    assert status == 200 and tapped["answer"]["text"] == "已确认"
+    assert status == 200
+    assert tapped["answer"]["text"] == "已确认"
 
 
 async def test_groups_bot_and_blocking_from_the_page(sandbox: Sandbox, bot: Bot) -> None:
@@ -132,7 +138,9 @@ async def test_photo_from_the_page_reaches_the_bot(sandbox: Sandbox, bot: Bot) -
     status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/photo", data=form)
     assert status == 200
     message = (await bot.get_updates())[-1].message
-    assert message is not None and message.photo and message.caption == "墙皮脱落"
+    assert message is not None
+    assert message.photo
+    assert message.caption == "墙皮脱落"
     _, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user.id}?viewer={user.id}")
     status, body = await call(sandbox, "GET", view["messages"][0]["photo_url"])
     assert (status, body) == (200, b"\xff\xd8\xff\xe0fake-jpeg")
@@ -167,7 +175,8 @@ async def test_wait_returns_when_the_world_changes(sandbox: Sandbox) -> None:
     assert not waiting.done()
     sandbox.add_user("新来的")
     status, body = await asyncio.wait_for(waiting, 5)
-    assert status == 200 and body["version"] > world["version"]
+    assert status == 200
+    assert body["version"] > world["version"]
 
 
 def upload_form(user_id: int, data: bytes, filename: str, content_type: str) -> aiohttp.FormData:
@@ -188,12 +197,15 @@ async def test_a_text_file_sent_with_the_camera_button_is_a_document(
 
     messages = [u.message for u in await bot.get_updates()]
     for message, name in zip(messages, ["notes.txt", "fake.jpg"], strict=True):
-        assert message is not None and message.photo is None
-        assert message.document is not None and message.document.file_name == name
+        assert message is not None
+        assert message.photo is None
+        assert message.document is not None
+        assert message.document.file_name == name
         buffer = io.BytesIO()
         await bot.download(message.document.file_id, buffer)
         assert buffer.getvalue().decode() == "楼道灯坏了\n"
-    assert messages[0] is not None and messages[0].document is not None
+    assert messages[0] is not None
+    assert messages[0].document is not None
     assert messages[0].document.mime_type == "text/plain"
     _, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user.id}?viewer={user.id}")
     assert [m["document"]["name"] for m in view["messages"]] == ["notes.txt", "fake.jpg"]
@@ -207,7 +219,9 @@ async def test_a_picture_is_a_photo_with_its_sizes(sandbox: Sandbox, bot: Bot) -
     status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/photo", data=form)
     assert status == 200
     message = (await bot.get_updates())[-1].message
-    assert message is not None and message.photo and message.document is None
+    assert message is not None
+    assert message.photo
+    assert message.document is None
     assert [(p.width, p.height) for p in message.photo] == [
         (90, 67),
         (320, 240),
@@ -228,8 +242,10 @@ async def test_the_document_button_sends_even_a_picture_as_a_file(
     status, _ = await call(sandbox, "POST", f"/sandbox/api/chats/{user.id}/document", data=form)
     assert status == 200
     message = (await bot.get_updates())[-1].message
-    assert message is not None and message.photo is None
-    assert message.document is not None and message.document.file_name == "plan.png"
+    assert message is not None
+    assert message.photo is None
+    assert message.document is not None
+    assert message.document.file_name == "plan.png"
     assert message.document.mime_type == "image/png"
 
 
@@ -249,13 +265,16 @@ async def test_a_sticker_from_the_page_reaches_the_bot_as_a_sticker(
         )
         assert status == 200
     first, second = [u.message for u in await bot.get_updates()]
-    assert first is not None and first.sticker is not None and first.text is None
+    assert first is not None
+    assert first.sticker is not None
+    assert first.text is None
     assert (first.sticker.emoji, first.sticker.type, first.sticker.is_animated) == (
         "🙏",
         "regular",
         False,
     )
-    assert second is not None and second.sticker is not None
+    assert second is not None
+    assert second.sticker is not None
     assert second.sticker.file_unique_id == first.sticker.file_unique_id  # the same sticker
     file = await bot.get_file(first.sticker.file_id)
     buffer = io.BytesIO()
@@ -268,7 +287,8 @@ async def test_a_sticker_from_the_page_reaches_the_bot_as_a_sticker(
         f"/sandbox/api/chats/{user.id}/sticker",
         json={"user_id": user.id, "sticker": "no-such"},
     )
-    assert status == 400 and body["ok"] is False
+    assert status == 400
+    assert body["ok"] is False
     _, view = await call(sandbox, "GET", f"/sandbox/api/chats/{user.id}?viewer={user.id}")
     assert [m["sticker"]["emoji"] for m in view["messages"]] == ["🙏", "🙏"]
 

@@ -51,7 +51,9 @@ def test_a_role_in_one_courtyard_is_not_a_role_in_another() -> None:
 def test_a_role_for_all_courtyards_holds_in_each() -> None:
     admin = actor((Role.ADMIN, None))
 
-    assert admin.has(Role.ADMIN, YARD) and admin.has(Role.ADMIN, OTHER) and admin.has(Role.ADMIN)
+    assert admin.has(Role.ADMIN, YARD)
+    assert admin.has(Role.ADMIN, OTHER)
+    assert admin.has(Role.ADMIN)
     assert admin.courtyards_as([Role.ADMIN]) is None  # None: every courtyard
     assert admin.courtyards_as([Role.GRID_LEADER, Role.ADMIN]) is None
     assert not admin.has(Role.RESIDENT)
@@ -167,7 +169,8 @@ async def test_a_message_from_a_person_unblocks_them(
         await people.mark_blocked(session, user.id)
     async with sessions() as session:
         stored = await session.scalar(select(User).where(User.telegram_id == 9001))
-        assert stored is not None and stored.blocked
+        assert stored is not None
+        assert stored.blocked
 
     renamed = people.TelegramProfile(9001, "王秀英", None, None)
     async with sessions() as session, session.begin():

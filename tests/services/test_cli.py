@@ -105,7 +105,8 @@ def test_migrate_from_any_directory(cli: Cli) -> None:
 def test_add_and_list_courtyards(cli: Cli) -> None:
     run = cli("add", "纬三路13号院", "--address", "纬三路13号", "--code", "wsl")
     assert run.code == 0, run.err
-    assert "纬三路13号院" in run.out and "WSL" in run.out
+    assert "纬三路13号院" in run.out
+    assert "WSL" in run.out
     assert cli("add", "都市A座").code == 0
 
     again = cli("add", "纬三路13号院")
@@ -117,9 +118,12 @@ def test_add_and_list_courtyards(cli: Cli) -> None:
     assert listing.code == 0
     lines = listing.out.strip().splitlines()
     assert len(lines) == 2
-    assert "WSL" in lines[0] and "纬三路13号院" in lines[0]
-    assert "households: 0" in lines[0] and "members: 0" in lines[0]
-    assert "Y02" in lines[1] and "都市A座" in lines[1]
+    assert "WSL" in lines[0]
+    assert "纬三路13号院" in lines[0]
+    assert "households: 0" in lines[0]
+    assert "members: 0" in lines[0]
+    assert "Y02" in lines[1]
+    assert "都市A座" in lines[1]
 
 
 def test_empty_list_says_how_to_add(cli: Cli) -> None:
@@ -220,7 +224,8 @@ def test_invite_prints_the_code_or_the_link(cli: Cli, monkeypatch: pytest.Monkey
         asyncio.run(who_joins(code))
 
     unknown = cli("invite", "没有这个院")
-    assert unknown.code == 1 and "no courtyard named" in unknown.err
+    assert unknown.code == 1
+    assert "no courtyard named" in unknown.err
 
 
 def test_grant_and_revoke(cli: Cli) -> None:
@@ -245,7 +250,8 @@ def test_grant_and_revoke(cli: Cli) -> None:
     ]
 
     revoked = cli("revoke", "grid_leader", "--user", "5001", "--courtyard", "纬三路13号院")
-    assert revoked.code == 0 and "Revoked grid_leader from 5001" in revoked.out
+    assert revoked.code == 0
+    assert "Revoked grid_leader from 5001" in revoked.out
     not_held = cli("revoke", "grid_leader", "--user", "5001", "--courtyard", "纬三路13号院")
     assert "does not hold" in not_held.out
     assert cli.count(RoleAssignment) == 1
@@ -256,13 +262,17 @@ def test_unknown_role_user_or_courtyard_is_refused_clearly(cli: Cli) -> None:
 
     unknown = cli("grant", "mayor", "--user", "5001")
     assert unknown.code == 1
-    assert "Unknown role mayor" in unknown.err and "grid_leader" in unknown.err
+    assert "Unknown role mayor" in unknown.err
+    assert "grid_leader" in unknown.err
     resident = cli("grant", "resident", "--user", "5001")
-    assert resident.code == 1 and "invite link" in resident.err
+    assert resident.code == 1
+    assert "invite link" in resident.err
     nobody = cli("revoke", "repair", "--user", "424242")
-    assert nobody.code == 1 and "424242" in nobody.err
+    assert nobody.code == 1
+    assert "424242" in nobody.err
     nowhere = cli("grant", "repair", "--user", "5001", "--courtyard", "没有这个院")
-    assert nowhere.code == 1 and "no courtyard named" in nowhere.err
+    assert nowhere.code == 1
+    assert "no courtyard named" in nowhere.err
     for run in (unknown, resident, nobody, nowhere):
         assert "Traceback" not in run.err
     assert cli.count(RoleAssignment) == 0
@@ -369,8 +379,10 @@ def test_a_malformed_token_is_one_line(
     assert run.code == 2
     lines = run.err.strip().splitlines()
     assert len(lines) == 1, run.err
-    assert "BOT_TOKEN" in lines[0] and "malformed" in lines[0]
-    assert "Traceback" not in run.err and "TokenValidationError" not in run.err
+    assert "BOT_TOKEN" in lines[0]
+    assert "malformed" in lines[0]
+    assert "Traceback" not in run.err
+    assert "TokenValidationError" not in run.err
     assert "NEVER-PRINT" not in run.out + run.err
 
 

@@ -47,7 +47,8 @@ def test_defaults() -> None:
     assert settings.quiet_hours == "21:00-08:00"
     assert settings.send_rate_per_second == 25.0
     assert settings.token() is None
-    assert settings.webhook_url is None and settings.redis_url is None
+    assert settings.webhook_url is None
+    assert settings.redis_url is None
 
     policy = settings.policy()
     assert policy.timezone == ZoneInfo("Asia/Shanghai")
@@ -122,7 +123,8 @@ def test_a_malformed_setting_names_its_variable(
     assert message.startswith(f"{name}: ")
     assert "\n" not in message
     assert "TOPSECRET" not in message
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
 
 
 def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -353,7 +353,8 @@ async def test_only_finance_of_the_courtyard_sets_plans_and_adjustments(
             )
     async with sessions() as session:
         event = await session.scalar(select(Event).where(Event.action == "fee_plan_created"))
-        assert event is not None and event.subject_id == plan.id
+        assert event is not None
+        assert event.subject_id == plan.id
         assert event.data["rate_per_m2"] == 5000
 
 

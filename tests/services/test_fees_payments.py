@@ -175,7 +175,8 @@ async def test_a_reversal_reopens_what_the_payment_settled_and_is_its_own_row(
             "2026-11": 3385 - 1000,
         }
         payment = await session.get(Payment, wrong.id)
-        assert payment is not None and payment.amount_fen == 6770  # never edited
+        assert payment is not None
+        assert payment.amount_fen == 6770
         assert await session.scalar(select(func.count()).select_from(PaymentReversal)) == 1
         allocations = await session.scalar(select(func.count()).select_from(PaymentAllocation))
         assert allocations == 2 + 1  # the reversed payment's rows stay, for the audit

@@ -78,8 +78,10 @@ async def test_good_csv_is_imported(
         ("1号楼-1单元-102", 7200, 0),
         ("2号楼-201", 10025, 2),
     ]
-    assert homes[0].owner_name == "张三" and homes[0].phone == "13800138000"
-    assert homes[1].owner_name is None and homes[1].phone is None
+    assert homes[0].owner_name == "张三"
+    assert homes[0].phone == "13800138000"
+    assert homes[1].owner_name is None
+    assert homes[1].phone is None
     assert all(h.courtyard_id == courtyard_id for h in homes)
 
 
@@ -370,7 +372,8 @@ async def test_empty_file_and_unknown_kind(
     odd.write_bytes(b"not really")
     with pytest.raises(DomainError) as caught:
         await import_file(sessions, courtyard_with_homes, odd)
-    assert "csv" in caught.value.message and "xlsx" in caught.value.message
+    assert "csv" in caught.value.message
+    assert "xlsx" in caught.value.message
     assert await household_count(sessions) == 2
 
 

@@ -186,7 +186,8 @@ async def test_a_person_in_several_households(
 
     actor = await actor_of(RESIDENT)
     assert sorted(actor.households.values()) == sorted([yard["id"], other_yard["id"]])
-    assert actor.has(Role.RESIDENT, yard["id"]) and actor.has(Role.RESIDENT, other_yard["id"])
+    assert actor.has(Role.RESIDENT, yard["id"])
+    assert actor.has(Role.RESIDENT, other_yard["id"])
     async with sessions() as session:
         mine = await homes.of(session, actor)
     assert [(h.courtyard, h.household, h.relation, h.status) for h in mine] == [
@@ -261,7 +262,8 @@ async def test_the_leader_approves_and_the_resident_is_told(
 
     decision = await decide(sessions, actor_of, LEADER_ID, asked.membership_id, True, clock())
 
-    assert decision.approved and decision.household_label == "1号楼-2单元-301"
+    assert decision.approved
+    assert decision.household_label == "1号楼-2单元-301"
     [row] = await all_memberships(sessions)
     assert row.status is MembershipStatus.APPROVED
     assert row.decided_by == yard["leader_user_id"]
@@ -601,7 +603,8 @@ async def test_digest_respects_quiet_hours(
     # a sweep that runs late at night (a restart, a late job) does not wake anyone
     assert await digest(sessions, local(2026, 11, 28, 22, 15)) >= 1
     rows = await digests(sessions)
-    assert rows and all(r.not_before == local(2026, 11, 29, 8, 0) for r in rows)
+    assert rows
+    assert all(r.not_before == local(2026, 11, 29, 8, 0) for r in rows)
 
 
 async def test_the_digest_is_rendered_in_the_leaders_language(
@@ -626,7 +629,8 @@ async def test_people_keep_their_language_choice(
         await people.set_locale(session, actor, "en")
     async with sessions() as session:
         stored = await session.get(User, actor.user_id)
-        assert stored is not None and stored.locale == "en"
+        assert stored is not None
+        assert stored.locale == "en"
         with pytest.raises(InvalidInput):
             await people.set_locale(session, actor, "fr")
     assert people.pick_locale("en", "zh-hans", "zh_Hans") == "en"

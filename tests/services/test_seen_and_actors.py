@@ -20,12 +20,14 @@ async def test_memory_seen_expires_and_stays_bounded() -> None:
     now = [0.0]
     seen = MemorySeen(keep_seconds=60, limit=3, monotonic=lambda: now[0])
     await seen.remember(1)
-    assert await seen.seen(1) and not await seen.seen(2)
+    assert await seen.seen(1)
+    assert not await seen.seen(2)
     now[0] = 61
     assert not await seen.seen(1)  # Telegram may reuse ids after a long pause: forget them
     for update_id in (10, 11, 12, 13):
         await seen.remember(update_id)
-    assert not await seen.seen(10) and await seen.seen(13)
+    assert not await seen.seen(10)
+    assert await seen.seen(13)
     assert len(seen._ids) == 3
 
 

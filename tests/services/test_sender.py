@@ -134,7 +134,8 @@ async def test_pacing_over_two_hundred_messages(world: World) -> None:
     for s in sent:
         assert s.chat_id is not None
         per_chat[s.chat_id].append(s.at)
-    assert len(per_chat[GROUP]) == 50 and len(per_chat[BUSY]) == 10
+    assert len(per_chat[GROUP]) == 50
+    assert len(per_chat[BUSY]) == 10
     assert all(len(per_chat[t]) == 1 for t in residents)
 
     # the overall rate: no second with more than 25
@@ -184,14 +185,16 @@ async def test_too_many_requests_waits_retry_after_and_loses_nothing(world: Worl
     first = {r.dedupe_key: r for r in await rows(world)}
     assert first["a"].status is OutboxStatus.PENDING
     assert first["a"].attempts == 0  # not a failed attempt
-    assert first["a"].last_error is not None and "retry after 7" in first["a"].last_error
+    assert first["a"].last_error is not None
+    assert "retry after 7" in first["a"].last_error
     assert first["b"].status is OutboxStatus.SENT  # others go on meanwhile
 
     await world.deliver_all()
 
     tries = attempts_to(world, 9001)
     assert len(tries) == 2
-    assert tries[0].message_id is None and tries[1].message_id is not None
+    assert tries[0].message_id is None
+    assert tries[1].message_id is not None
     assert tries[1].at - tries[0].at >= 7.0 - 1e-6
     final = {r.dedupe_key: r for r in await rows(world)}
     assert final["a"].status is OutboxStatus.SENT
@@ -221,7 +224,8 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_until_they_write(
     assert by_key["other"].status is OutboxStatus.SENT
     async with world.sessions() as session:
         person = await session.get(User, ids[9001])
-        assert person is not None and person.blocked
+        assert person is not None
+        assert person.blocked
 
     await enqueue(world, "later", user_id=ids[9001])
     await world.deliver_all()
@@ -233,7 +237,8 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_until_they_write(
     await world.person("居民9001", 9001, language_code="en").sends("/start")
     async with world.sessions() as session:
         person = await session.get(User, ids[9001])
-        assert person is not None and not person.blocked
+        assert person is not None
+        assert not person.blocked
     await enqueue(world, "after", user_id=ids[9001])
     await world.deliver_all()
     assert {r.dedupe_key: r for r in await rows(world)}["after"].status is OutboxStatus.SENT
@@ -262,7 +267,8 @@ async def test_server_errors_are_retried_with_backoff_then_failed(world: World) 
     [row] = await rows(world)
     assert row.status is OutboxStatus.FAILED
     assert row.attempts == 5
-    assert row.last_error is not None and "Bad Gateway" in row.last_error
+    assert row.last_error is not None
+    assert "Bad Gateway" in row.last_error
 
 
 async def test_a_passing_network_error_is_retried_and_sent(world: World) -> None:
@@ -420,7 +426,8 @@ async def test_a_long_batch_keeps_its_lease_and_a_second_sender_takes_nothing_of
     assert await first.drain_once() == 50
 
     assert world.time.now - start > SenderSettings().lease.total_seconds() + 5
-    assert len(took_over) > 40 and sum(took_over) == 0
+    assert len(took_over) > 40
+    assert sum(took_over) == 0
     assert Counter(s.chat_id for s in delivered(world)) == Counter(residents)
     assert all(r.status is OutboxStatus.SENT for r in await rows(world))
 
@@ -434,7 +441,8 @@ async def test_only_the_sender_holding_the_lease_records_the_outcome(
     lease = timedelta(seconds=15)
     async with world.sessions() as session, session.begin():
         first = await outbox.claim_due(session, clock(), limit=10, lease=lease, owner="first")
-    assert [r.id for r in first] and len(first) == 2
+    assert [r.id for r in first]
+    assert len(first) == 2
     a, b = (r.id for r in first)
 
     clock.advance(seconds=10)  # within the lease: nobody else gets the rows
@@ -462,7 +470,8 @@ async def test_only_the_sender_holding_the_lease_records_the_outcome(
 
     final = {r.dedupe_key: r for r in await rows(world)}
     assert (final["a"].status, final["a"].telegram_message_id) == (OutboxStatus.SENT, 13)
-    assert final["a"].attempts == 1 and final["a"].last_error is None
+    assert final["a"].attempts == 1
+    assert final["a"].last_error is None
     assert (final["b"].status, final["b"].telegram_message_id) == (OutboxStatus.SENT, 12)
 
 
@@ -520,4 +529,6 @@ async def test_a_message_to_a_group_that_became_a_supergroup_follows_it(world: W
     assert [r.attempts for r in final] == [1, 1]  # the move is not a failed attempt
     async with world.sessions() as session:
         group = await session.get(GroupChat, new)
-        assert group is not None and group.kind is GroupKind.RESIDENTS and group.active
+        assert group is not None
+        assert group.kind is GroupKind.RESIDENTS
+        assert group.active

@@ -288,7 +288,8 @@ async def test_the_morning_digest_goes_to_the_staff_group_once_a_day(
             )
         ).all()
     assert digest.chat_id == STAFF_GROUP
-    assert digest.payload["total"] == 2 and digest.payload["urgent"] == 1
+    assert digest.payload["total"] == 2
+    assert digest.payload["urgent"] == 1
     assert digest.payload["overdue"] == ["WSL-0001", "WSL-0002"]
 
 
@@ -319,5 +320,6 @@ async def test_a_ticket_changed_behind_the_sweeps_back_costs_only_itself(
     assert {r.payload["ticket"]["id"] for r in sent} == {second}
     async with sessions() as session:
         rows = {t.id: t for t in await session.scalars(select(Ticket))}
-    assert rows[first].next_alert_at is not None and rows[first].next_alert_at <= clock()
+    assert rows[first].next_alert_at is not None
+    assert rows[first].next_alert_at <= clock()
     assert rows[second].next_alert_at is None or rows[second].next_alert_at > clock()

@@ -97,10 +97,12 @@ async def test_twenty_concurrent_claims_leave_exactly_one_claimant(
             return "lost"
 
     results = await asyncio.gather(*(try_claim(a) for a in actors))
-    assert results.count("won") == 1 and results.count("lost") == 19
+    assert results.count("won") == 1
+    assert results.count("lost") == 19
     async with sessions() as session:
         ticket = await session.get(Ticket, ticket_id)
-        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        assert ticket is not None
+        assert ticket.status is TicketStatus.CLAIMED
         winner = actors[results.index("won")]
         assert ticket.assignee_id == winner.user_id
         claims = (
@@ -125,7 +127,8 @@ async def test_a_late_tap_is_told_who_has_it(
     zhang, liu = await actor(sessions, WORKER_ID), await actor(sessions, WORKER2_ID)
     async with sessions() as session, session.begin():
         claimed = await claiming.claim(session, zhang, ticket_id, clock(), policy)
-    assert claimed.assignee == "张师傅" and claimed.claimed_at == clock()
+    assert claimed.assignee == "张师傅"
+    assert claimed.claimed_at == clock()
     async with sessions() as session:
         with pytest.raises(AlreadyClaimed) as raised:
             await claiming.claim(session, liu, ticket_id, clock(), policy)
@@ -146,7 +149,8 @@ async def test_only_repair_staff_claim(
                 await claiming.claim(session, someone, ticket_id, clock(), policy)
     async with sessions() as session:
         ticket = await session.get(Ticket, ticket_id)
-        assert ticket is not None and ticket.status is TicketStatus.NEW
+        assert ticket is not None
+        assert ticket.status is TicketStatus.NEW
 
 
 async def test_a_cancelled_ticket_cannot_be_claimed(
@@ -199,7 +203,8 @@ async def test_cards_are_edited_to_show_the_claimant(
     ]
     assert edits == [(STAFF_GROUP, 41, "张师傅")]
     waiting = [p for c, p in typed if c.status is OutboxStatus.PENDING and c.user_id]
-    assert len(waiting) == 2 and all(p.ticket.status == "claimed" for p in waiting)
+    assert len(waiting) == 2
+    assert all(p.ticket.status == "claimed" for p in waiting)
 
 
 async def test_leaders_assign_to_a_named_worker(
@@ -217,12 +222,14 @@ async def test_leaders_assign_to_a_named_worker(
         given = await claiming.assign(
             session, leader, ticket_id, folks.users[WORKER2_ID], clock(), policy
         )
-    assert given.status == "claimed" and given.assignee == "刘师傅"
+    assert given.status == "claimed"
+    assert given.assignee == "刘师傅"
     async with sessions() as session, session.begin():
         moved = await claiming.assign(
             session, leader, ticket_id, folks.users[WORKER_ID], clock(), policy
         )
-    assert moved.status == "claimed" and moved.assignee == "张师傅"
+    assert moved.status == "claimed"
+    assert moved.assignee == "张师傅"
     async with sessions() as session:
         kinds = [
             (m.kind, m.user_id)
@@ -277,7 +284,8 @@ async def test_a_change_made_meanwhile_is_not_overwritten(
     resident, zhang = await actor(sessions, RESIDENT_ID), await actor(sessions, WORKER_ID)
     async with sessions() as session, session.begin():
         seen = await session.get(Ticket, ticket_id)
-        assert seen is not None and seen.status is TicketStatus.NEW
+        assert seen is not None
+        assert seen.status is TicketStatus.NEW
         await session.execute(
             update(Ticket)
             .where(Ticket.id == ticket_id)
@@ -292,7 +300,8 @@ async def test_a_change_made_meanwhile_is_not_overwritten(
         await savepoint.rollback()
     async with sessions() as session:
         ticket = await session.get(Ticket, ticket_id)
-        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        assert ticket is not None
+        assert ticket.status is TicketStatus.CLAIMED
         cancels = await session.scalars(select(Event).where(Event.action == "cancelled"))
         assert cancels.all() == []
 
@@ -315,4 +324,5 @@ async def test_a_cancel_racing_a_claim_on_postgresql(
         await cancelling.rollback()
     async with sessions() as session:
         ticket = await session.get(Ticket, ticket_id)
-        assert ticket is not None and ticket.status is TicketStatus.CLAIMED
+        assert ticket is not None
+        assert ticket.status is TicketStatus.CLAIMED

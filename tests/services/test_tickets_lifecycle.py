@@ -117,22 +117,26 @@ async def test_the_whole_life_of_a_ticket(
     due_before_hold = (await ticket(sessions, tid)).resolve_due_at
     tomorrow = policy.local(clock()).date() + timedelta(days=1)
     held = await act(WORKER_ID, lifecycle.hold, tid, reason="等配件", until=tomorrow)
-    assert held.status == "on_hold" and held.hold_reason == "等配件"
+    assert held.status == "on_hold"
+    assert held.hold_reason == "等配件"
     clock.advance(hours=10)
     await act(WORKER_ID, lifecycle.resume, tid)
     assert (await ticket(sessions, tid)).resolve_due_at == due_before_hold + timedelta(hours=10)
     clock.advance(hours=1)
     fixed = await act(WORKER_ID, lifecycle.resolve, tid, note="换了阀门", photo_file_id="after-1")
-    assert fixed.status == "resolved" and fixed.after_photo == "after-1"
+    assert fixed.status == "resolved"
+    assert fixed.after_photo == "after-1"
     await act(RESIDENT_ID, lifecycle.confirm, tid)
     rated = await act(RESIDENT_ID, lifecycle.rate, tid, 5)
     await act(RESIDENT_ID, lifecycle.comment, tid, "师傅很细心")
 
     done = await ticket(sessions, tid)
-    assert done.status is TicketStatus.CLOSED and rated.rating == 5
+    assert done.status is TicketStatus.CLOSED
+    assert rated.rating == 5
     assert done.rating_comment == "师傅很细心"
     assert done.claim_seconds == 20 * 60
-    assert done.resolve_seconds == (20 + 40 + 600 + 60) * 60 and done.resolved_in_time
+    assert done.resolve_seconds == (20 + 40 + 600 + 60) * 60
+    assert done.resolved_in_time
     assert await events_of(sessions, tid) == [
         ("filed", None, "new"),
         ("claimed", "new", "claimed"),
@@ -171,13 +175,15 @@ async def test_not_fixed_reopens_for_the_same_worker_with_a_fresh_deadline(
     await act(WORKER_ID, lifecycle.resolve, tid, note="紧了螺丝", photo_file_id=None)
     clock.advance(days=2)
     again = await act(RESIDENT_ID, lifecycle.reopen, tid)
-    assert again.status == "reopened" and again.assignee == "张师傅"
+    assert again.status == "reopened"
+    assert again.assignee == "张师傅"
     assert again.resolve_due_at == clock() + timedelta(hours=72)
     assert (await sent_to(sessions, folks.users[WORKER_ID]))[-1] == "ticket.work:reopened"
     await act(WORKER_ID, lifecycle.resolve, tid, note="换了整根水管", photo_file_id=None)
     await act(RESIDENT_ID, lifecycle.confirm, tid)
     found = await ticket(sessions, tid)
-    assert found.reopen_count == 1 and found.status is TicketStatus.CLOSED
+    assert found.reopen_count == 1
+    assert found.status is TicketStatus.CLOSED
 
 
 async def test_reopen_only_within_seven_days_even_after_closing_by_itself(
@@ -321,7 +327,8 @@ async def test_a_button_shown_for_an_older_version_does_nothing(
     rated = await act(RESIDENT_ID, lifecycle.rate, tid, 5)
     with pytest.raises(TicketMovedOn) as moved:
         await act(RESIDENT_ID, lifecycle.reopen, tid, reason="还漏", version=fixed.version)
-    assert moved.value.info.status is TicketStatus.CLOSED and moved.value.info.rating == 5
+    assert moved.value.info.status is TicketStatus.CLOSED
+    assert moved.value.info.rating == 5
     assert (await ticket(sessions, tid)).status is TicketStatus.CLOSED
     assert (await events_of(sessions, tid))[-1][0] == "rated"
     # the button of the rated ticket (its current version) still reopens, with a reason

@@ -90,7 +90,8 @@ async def test_numbers_are_per_courtyard_and_cards_go_to_the_team(
         sessions, RESIDENT_ID, draft(folks, category=TicketCategory.ELEVATOR), clock, policy
     )
     assert (first.number, second.number) == ("WSL-0001", "WSL-0002")
-    assert first.status == "new" and first.household == "2号楼-1单元-501"
+    assert first.status == "new"
+    assert first.household == "2号楼-1单元-501"
 
     cards = [m for m in await outbox(sessions) if m.kind == "ticket.card"]
     recipients = {(m.chat_id, m.user_id) for m in cards if m.payload["ticket"]["id"] == first.id}
@@ -261,7 +262,9 @@ async def test_voice_and_photos_are_kept_by_file_id(
         clock,
         policy,
     )
-    assert told.voice and told.photos == 5 and told.description is None
+    assert told.voice
+    assert told.photos == 5
+    assert told.description is None
     async with sessions() as session:
         media = (await session.scalars(select(TicketMedia).order_by(TicketMedia.id))).all()
     assert [(m.kind, m.file_id) for m in media][-1] == (MediaKind.VOICE, "voice-1")
@@ -297,12 +300,15 @@ async def test_customer_service_files_for_a_household_that_phoned(
         filed = await reporting.file_on_behalf(
             session, service, draft(folks, "1号楼-1单元-101"), "phone", clock(), policy
         )
-    assert filed.on_behalf and filed.channel == "phone" and filed.reporter == "小陈"
+    assert filed.on_behalf
+    assert filed.channel == "phone"
+    assert filed.reporter == "小陈"
     told = [m for m in await outbox(sessions) if m.kind == "ticket.filed_for_you"]
     assert [m.user_id for m in told] == [folks.users[NEIGHBOUR_ID]]
     async with sessions() as session:
         event = await session.scalar(select(Event).where(Event.action == "filed"))
-    assert event is not None and event.channel == "phone"
+    assert event is not None
+    assert event.channel == "phone"
 
     resident = await actor(sessions, RESIDENT_ID)
     async with sessions() as session:

@@ -125,17 +125,20 @@ async def test_stats_on_a_known_data_set(
     assert (by["water"].filed, by["water"].open, by["water"].resolved) == (2, 0, 2)
     assert by["water"].median_claim_seconds == 20 * 60
     assert by["water"].median_resolve_seconds == 41 * 3600
-    assert by["water"].in_time_share == 0.5 and by["water"].average_rating == 4.0
+    assert by["water"].in_time_share == 0.5
+    assert by["water"].average_rating == 4.0
     assert (by["elevator"].filed, by["elevator"].open, by["elevator"].resolved) == (2, 1, 1)
     assert by["elevator"].median_claim_seconds == 20 * 60
-    assert by["elevator"].in_time_share == 1.0 and by["elevator"].average_rating is None
+    assert by["elevator"].in_time_share == 1.0
+    assert by["elevator"].average_rating is None
     assert (by["other"].cancelled, by["other"].median_claim_seconds) == (1, None)
     assert by["other"].in_time_share is None
 
     supervisor = await actor(sessions, SUPERVISOR_ID)
     async with sessions() as session:
         everywhere = await stats.summary(session, supervisor, None, recent + 100 * h)
-    assert everywhere.courtyard is None and everywhere.total.filed == 5
+    assert everywhere.courtyard is None
+    assert everywhere.total.filed == 5
 
 
 async def test_the_leaders_list_puts_overdue_first(
@@ -157,7 +160,8 @@ async def test_the_leaders_list_puts_overdue_first(
         board = await queries.open_tickets(
             session, leader, folks.courtyard_id, start + timedelta(hours=3)
         )
-    assert board.counts == {"new": 2, "claimed": 1} and board.total == 3
+    assert board.counts == {"new": 2, "claimed": 1}
+    assert board.total == 3
     assert board.overdue == 1
     assert [(t.number, t.overdue) for t in board.lines] == [
         ("WSL-0002", True),

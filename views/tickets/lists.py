@@ -194,8 +194,10 @@ def stats(found: Stats, zone: ZoneInfo) -> str:
         out.append(_("No tickets were filed in these 30 days."))
         return "\n".join(out)
     out.append(_("<b>All</b>: ") + _figures(found.total))
-    for figures in found.by_category:
-        out.append(f"\n<b>{words.category(figures.category)}</b>: " + _figures(figures))
+    out.extend(
+        f"\n<b>{words.category(figures.category)}</b>: " + _figures(figures)
+        for figures in found.by_category
+    )
     return "\n".join(out)
 
 
