@@ -30,7 +30,7 @@ from views.text import h
 from views.tickets import lists as view
 from views.tickets.callbacks import Act, ListKind, ListPage, Look
 from views.tickets.cards import detail
-from views.tickets.menu import MY_REQUESTS, MY_TICKETS, OPEN_TICKETS
+from views.tickets.menu import MY_REQUESTS, MY_TICKETS, OPEN_TICKETS, REPAIR_FIGURES
 
 ALL_COURTYARDS = 0
 
@@ -248,6 +248,7 @@ def build() -> Router:
     router.message(MenuButton(OPEN_TICKETS), PRIVATE)(open_tickets)
     router.message(Command("tickets"), PRIVATE)(open_tickets)
     router.message(Command("stats"), PRIVATE)(show_stats)
+    router.message(MenuButton(REPAIR_FIGURES), PRIVATE)(show_stats)
     router.message(Command("ticket"), PRIVATE)(find)
     router.callback_query(PickCourtyard.filter(F.mode.in_({"tl", "ts"})))(on_courtyard)
     router.callback_query(Act.filter(F.a == Look.SHOW))(on_show)

@@ -120,6 +120,8 @@ async def test_the_leader_looks_assigns_and_sets_deadlines(
     assert "Repairs in 纬三路13号院" in figures
     assert "filed 2" in figures
     assert "median time to take: 1 h" in figures
+    await leader.sends("📊 Repair figures")  # the button: no need to know the command
+    assert leader.last_message() == figures
 
     await leader.sends("/deadline elevator urgent 15m 12h")
     assert leader.texts()[-2] == "✅ Saved. New tickets will use it."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import lazy_gettext as __
 
 from services.access import Role
+from services.tickets.permissions import STATS_READERS
 from views.menu import CommandEntry, MenuItem
 
 REPORT = __("🛠 Report a repair")
@@ -12,6 +13,7 @@ MY_REQUESTS = __("📋 My requests")
 MY_TICKETS = __("🔧 My tickets")
 FILE_FOR = __("📞 File for a resident")
 OPEN_TICKETS = __("🗂 Open tickets")
+REPAIR_FIGURES = __("📊 Repair figures")
 
 OVERSEERS = (Role.GRID_LEADER, Role.CUSTOMER_SERVICE, Role.SUPERVISOR, Role.ADMIN)
 
@@ -21,6 +23,7 @@ MENU = (
     MenuItem(MY_TICKETS, (Role.REPAIR,), 30),
     MenuItem(FILE_FOR, (Role.CUSTOMER_SERVICE, Role.GRID_LEADER), 52),
     MenuItem(OPEN_TICKETS, OVERSEERS, 53),
+    MenuItem(REPAIR_FIGURES, STATS_READERS, 54),
 )
 
 _LEADER_LINES = (
@@ -58,7 +61,7 @@ COMMANDS = (
     ),
     CommandEntry("tickets", __("Open repair tickets"), OVERSEERS),
     CommandEntry("ticket", __("Look up a ticket: /ticket WSL-0001"), OVERSEERS),
-    CommandEntry("stats", __("Repair figures of the last 30 days"), OVERSEERS),
+    CommandEntry("stats", __("Repair figures of the last 30 days"), STATS_READERS),
     CommandEntry("assign", __("Give a ticket to a repair worker"), (Role.GRID_LEADER, Role.ADMIN)),
     CommandEntry(
         "deadline", __("Times to take and to fix tickets"), (Role.GRID_LEADER, Role.ADMIN)
