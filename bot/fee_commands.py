@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -256,7 +257,7 @@ def _figures(row: Collection) -> dict[str, Any]:
 
 
 def _percent(value: object) -> str:
-    return "-" if value is None else f"{float(str(value)) * 100:.2f}%"
+    return "-" if value is None else f"{Decimal(str(value)) * 100:.2f}%"  # exact, not a float
 
 
 def render_collection(rows: list[Collection], period: str, form: str) -> str | bytes:
