@@ -11,6 +11,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers.flags import READS_ONLY
+from services.access import Actor
+from views.menu import main_menu
 
 log = logging.getLogger("courtyard.errors")
 
@@ -40,11 +42,13 @@ async def expired_button(query: CallbackQuery) -> None:
     )
 
 
-async def not_understood(message: Message) -> None:
+async def not_understood(message: Message, actor: Actor | None = None) -> None:
     if message.chat.type != "private":
         return
+    # no slash command to learn: the menu buttons are shown again, under the answer
     await message.answer(
-        _("Sorry, I did not understand that. Please use the menu buttons, or send /help.")
+        _("Sorry, I did not understand that. Please tap one of the buttons below."),
+        reply_markup=main_menu(actor) if actor is not None else None,
     )
 
 

@@ -198,3 +198,12 @@ async def test_a_handler_that_passes_the_update_on_keeps_nothing_but_its_words(
         )
     assert actions == ["second"]
     assert update.update_id in await processed(sessions)
+
+
+async def test_text_nobody_expects_points_at_the_buttons_not_a_command(
+    world: World, courtyard: dict[str, Any]
+) -> None:
+    elder = world.person("赵大爷", 9001)
+    await elder.sends("3号楼")  # typed where there is no question
+    assert elder.last_message() == "抱歉，我没有看懂。请点下方的按钮。"
+    assert "❓ 帮助" in elder.menu()  # the buttons are right there, under the answer
