@@ -35,12 +35,27 @@ from models.ticket import (
     Urgency,
 )
 from models.update import ProcessedUpdate
+from models.vote import (
+    Ballot,
+    BallotChannel,
+    BallotConflict,
+    Vote,
+    VoteAdoption,
+    VoteCard,
+    VoteOption,
+    VoteRule,
+    VoteStatus,
+    VoteVoter,
+)
 
 __all__ = [
     "ALL_CATEGORIES",
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "Ballot",
+    "BallotChannel",
+    "BallotConflict",
     "Base",
     "BillLine",
     "Courtyard",
@@ -76,4 +91,11 @@ __all__ = [
     "TicketStatus",
     "Urgency",
     "User",
+    "Vote",
+    "VoteAdoption",
+    "VoteCard",
+    "VoteOption",
+    "VoteRule",
+    "VoteStatus",
+    "VoteVoter",
 ]
