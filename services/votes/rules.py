@@ -119,18 +119,22 @@ class Verdict:
     shortfall: Shortfall
 
 
-def leading(by_option: dict[int, Count], order: list[int]) -> int | None:
-    """The option with most heads, then most area; None on a tie at the top or no ballot."""
+def leading(by_option: dict[int, Count], order: list[int], *, by_area: bool) -> int | None:
+    """The option with most heads (then most area, when area counts); None on a tie at the
+    top or with no ballot."""
+
+    def weight(option: int) -> tuple[int, int]:
+        count = by_option[option]
+        return (count.heads, count.area if by_area else 0)
+
     ranked = sorted(
         (o for o in order if by_option.get(o, Count(0, 0)).heads > 0),
-        key=lambda o: (-by_option[o].heads, -by_option[o].area, order.index(o)),
+        key=lambda o: (tuple(-w for w in weight(o)), order.index(o)),
     )
     if not ranked:
         return None
-    if len(ranked) > 1:
-        a, b = by_option[ranked[0]], by_option[ranked[1]]
-        if (a.heads, a.area) == (b.heads, b.area):
-            return None
+    if len(ranked) > 1 and weight(ranked[0]) == weight(ranked[1]):
+        return None
     return ranked[0]
 
 
@@ -138,7 +142,7 @@ def judge(
     rules: Thresholds, total: Count, took_part: Count, by_option: dict[int, Count], order: list[int]
 ) -> Verdict:
     """The outcome from the sums; `order` lists the option ids in their order."""
-    lead = leading(by_option, order)
+    lead = leading(by_option, order, by_area=rules.by_area)
     best = by_option.get(lead, Count(0, 0)) if lead is not None else Count(0, 0)
     if rules.participation is None:
         quorum = took_part.heads > 0
