@@ -13,13 +13,17 @@ from babel.support import LazyProxy
 
 import handlers.people
 import handlers.tickets
+import handlers.votes
 import scheduler.jobs
 import scheduler.tickets
+import scheduler.votes
 import views.membership
 import views.people
 import views.roles
 import views.tickets.menu
 import views.tickets.renderers
+import views.votes.menu
+import views.votes.notices
 from handlers import errors
 from scheduler.jobs import JobSpec
 from services.access import Role
@@ -70,7 +74,19 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
+VOTES = Feature(
+    name="votes",
+    routers=handlers.votes.routers,
+    step_routers=handlers.votes.input_routers,
+    renderers=views.votes.notices.RENDERERS,
+    menu=views.votes.menu.MENU,
+    help=views.votes.menu.HELP_LINES,
+    commands=views.votes.menu.COMMANDS,
+    jobs=scheduler.votes.JOBS,
+)
+
+# votes first: its `/start vote-<id>` deep link must be seen before the invite deep link
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -35,9 +35,10 @@ class VoteRow:
     ballots: int
 
 
-async def listing(session: AsyncSession, courtyard_id: int | None = None) -> list[VoteRow]:
-    from sqlalchemy import func
-
+async def listing(
+    session: AsyncSession, courtyard_id: int | None = None, *, among: set[int] | None = None
+) -> list[VoteRow]:
+    """Newest first; of one courtyard, of some (`among`), or of all."""
     counts = (
         select(Ballot.vote_id, func.count(Ballot.id).label("n")).group_by(Ballot.vote_id).subquery()
     )
@@ -49,6 +50,8 @@ async def listing(session: AsyncSession, courtyard_id: int | None = None) -> lis
     )
     if courtyard_id is not None:
         query = query.where(Vote.courtyard_id == courtyard_id)
+    if among is not None:
+        query = query.where(Vote.courtyard_id.in_(sorted(among)))
     return [
         VoteRow(v.id, name, v.title, v.rule, v.matter, v.status, v.closes_at, v.total_heads, int(n))
         for v, name, n in await session.execute(query)
