@@ -55,8 +55,8 @@ async def test_a_resident_votes_with_her_own_prices_and_gets_a_receipt(
     clock: FixedClock,
     policy: Policy,
 ) -> None:
-    resident = world.person("王阿姨", RESIDENT_TG)  # household 0: 52.3 m², 1 parking space
-    leader = world.person("李网格长", LEADER_TG)
+    resident = world.person("王阿姨", RESIDENT_TG, "en")  # household 0: 52.3 m², 1 parking space
+    leader = world.person("李网格长", LEADER_TG, "en")
     vote_id = await open_plan_vote(sessions, registry, clock, policy)
     await world.deliver()
     assert "A vote for your household: 物业服务方案选择" in resident.last_message()
@@ -107,7 +107,7 @@ async def test_a_resident_votes_with_her_own_prices_and_gets_a_receipt(
         answers[-1].url == f"https://t.me/{world.dispatcher['bot_username']}?start=vote-{vote_id}"
     )
 
-    neighbour = world.person("赵大爷", RESIDENT_TG + 1)
+    neighbour = world.person("赵大爷", RESIDENT_TG + 1, "en")
     await neighbour.sends(f"/start vote-{vote_id}")
     assert "Your home: 1号楼-2单元-012" in neighbour.last_message()
 
@@ -127,7 +127,7 @@ async def test_a_tenant_is_told_only_the_owner_votes_on_an_art_278_matter(
     clock: FixedClock,
     policy: Policy,
 ) -> None:
-    tenant = world.person("小刘", TENANT_TG)
+    tenant = world.person("小刘", TENANT_TG, "en")
     vote_id = await open_plan_vote(sessions, registry, clock, policy)
     await world.deliver()
     await tenant.sends(f"/start vote-{vote_id}")
@@ -137,8 +137,8 @@ async def test_a_tenant_is_told_only_the_owner_votes_on_an_art_278_matter(
 async def test_a_grid_leader_creates_a_vote_step_by_step(
     world: World, sessions: async_sessionmaker[AsyncSession], registry: Registry, clock: FixedClock
 ) -> None:
-    leader = world.person("李网格长", LEADER_TG)
-    resident = world.person("王阿姨", RESIDENT_TG)
+    leader = world.person("李网格长", LEADER_TG, "en")
+    resident = world.person("王阿姨", RESIDENT_TG, "en")
     await leader.sends("/newvote")
     assert "What is it about?" in leader.last_message()
     await leader.sends("物业服务方案选择")
@@ -186,7 +186,7 @@ async def test_a_grid_leader_enters_a_paper_ballot_with_its_photo_and_follows_th
     clock: FixedClock,
     policy: Policy,
 ) -> None:
-    leader = world.person("李网格长", LEADER_TG)
+    leader = world.person("李网格长", LEADER_TG, "en")
     vote_id = await open_plan_vote(sessions, registry, clock, policy)
     await world.deliver()
     await leader.sends("/votes")

@@ -29,7 +29,7 @@ def view(result: Tally, zone: ZoneInfo, *, can_close: bool) -> tuple[str, Inline
     v, s = result.verdict, result.verdict.shortfall
     lines = [
         _("📊 <b>%(title)s</b> (%(status)s)")
-        % {"title": h(result.title), "status": result.status.value},
+        % {"title": h(result.title), "status": words.status(result.status.value)},
         words.rule(result.rule, result.matter),
         _("Closes %(when)s.") % {"when": words.when(result.closes_at, zone)},
         "",
@@ -154,7 +154,7 @@ def list_for_organizer(rows: list[tuple[int, str, str]]) -> tuple[str, InlineKey
     buttons = [
         [
             InlineKeyboardButton(
-                text=f"#{i} {t[:40]} ({s})", callback_data=Organize(v=i, a="live").pack()
+                text=f"#{i} {t[:40]} ({words.status(s)})", callback_data=Organize(v=i, a="live").pack()
             )
         ]
         for i, t, s in rows[:20]

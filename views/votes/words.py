@@ -23,6 +23,13 @@ CHANNELS = {
     "proxy": __("by proxy"),
     "in_person": __("in person"),
 }
+STATUSES = {
+    "draft": __("draft"),
+    "open": __("open"),
+    "closed": __("closed, objections open"),
+    "final": __("final"),
+    "cancelled": __("cancelled"),
+}
 STAGES = {"3d": __("3 days"), "1d": __("1 day"), "6h": __("6 hours")}
 
 
@@ -74,5 +81,5 @@ def when(at: datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def option_name(position: int) -> str:
-    return _("Option %(n)s") % {"n": position}
+def status(value: str) -> str:
+    return str(STATUSES.get(value, value))
