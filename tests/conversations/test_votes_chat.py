@@ -6,11 +6,9 @@ step by step and enters a paper ballot with its photo."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from aiogram.methods import AnswerCallbackQuery
-from harness import Person, World
+from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from votes_data import (

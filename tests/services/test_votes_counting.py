@@ -106,7 +106,7 @@ async def test_heads_pass_but_area_fails(
     policy: Policy,
 ) -> None:
     # the 54 who prefer plan 1 hold large flats
-    await set_areas(sessions, registry, {i: 30000 for i in range(135, 189)})
+    await set_areas(sessions, registry, dict.fromkeys(range(135, 189), 30000))
     vote_id = await open_plan_vote(sessions, registry, clock, policy)
     await paper_ballots(sessions, registry, vote_id, [(i, 2) for i in range(135)], clock())
     await paper_ballots(sessions, registry, vote_id, [(i, 1) for i in range(135, 189)], clock())

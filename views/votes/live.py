@@ -154,7 +154,8 @@ def list_for_organizer(rows: list[tuple[int, str, str]]) -> tuple[str, InlineKey
     buttons = [
         [
             InlineKeyboardButton(
-                text=f"#{i} {t[:40]} ({words.status(s)})", callback_data=Organize(v=i, a="live").pack()
+                text=f"#{i} {t[:40]} ({words.status(s)})",
+                callback_data=Organize(v=i, a="live").pack(),
             )
         ]
         for i, t, s in rows[:20]
