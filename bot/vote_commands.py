@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from fractions import Fraction
@@ -42,6 +43,10 @@ def add_parsers(sub: Any) -> None:
     close = vote_sub.add_parser("close", help="close a vote before its deadline")
     close.add_argument("id", type=int)
     close.add_argument("--reason", required=True)
+    proto = vote_sub.add_parser("protocol", help="the protocol of a closed vote, XLSX or PDF")
+    proto.add_argument("id", type=int)
+    proto.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+    proto.add_argument("--output", type=Path, required=True, help="file to write")
     adopt = vote_sub.add_parser("adopt", help="adopt the winning option's fee plan")
     adopt.add_argument("id", type=int)
     adopt.add_argument("--from", dest="from_period", required=True, help="YYYY-MM")
@@ -214,7 +219,7 @@ async def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
     from services.clock import utc_now
     from services.errors import InvalidInput
     from services.policy import Policy
-    from services.votes import adoption, closing, drafting, notices, tally
+    from services.votes import adoption, closing, drafting, notices, protocol, tally
 
     policy = Policy()
 
@@ -243,6 +248,17 @@ async def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
                 )
             else:
                 print(_("Vote #%(id)s created as a draft.") % {"id": vote_id})
+        elif args.vote_command == "protocol":
+            from views.documents.errors import DocumentsUnavailable, explain
+
+            found = await protocol.build(session, None, args.id)
+            try:
+                data = _protocol_file(found, args.format, settings)
+            except DocumentsUnavailable as missing:
+                print(explain(missing, _), file=sys.stderr)
+                return 1
+            args.output.write_bytes(data)
+            print(_("Wrote %(path)s.") % {"path": args.output})
         elif args.vote_command == "close":
             result = await closing.close_early(session, None, args.id, args.reason, now, policy)
             print(
@@ -260,6 +276,19 @@ async def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_store(settings, work)
+
+
+def _protocol_file(found: Any, form: str, settings: Settings) -> bytes:
+    """The views write in the operator's language (the bot's catalogs, loaded only here)."""
+    from bot.i18n import build_i18n
+    from views.votes import documents
+
+    i18n = build_i18n(settings.default_locale)
+    zone = ZoneInfo(settings.timezone)
+    with i18n.context(), i18n.use_locale(settings.default_locale):
+        return (
+            documents.workbook(found, zone) if form == "xlsx" else documents.document(found, zone)
+        )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], Any]] = {

@@ -9,10 +9,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import picker
+from handlers.attachments import answer_file
 from handlers.filters import PRIVATE, Where
 from handlers.flags import READS_ONLY
 from handlers.tickets.common import message_of
@@ -23,9 +25,12 @@ from services.access import Actor, Role, require
 from services.clock import Clock
 from services.errors import Stale
 from services.policy import Policy
-from services.votes import casting, closing, drafting, queries, tally
+from services.votes import casting, closing, drafting, protocol, queries, tally
 from services.votes.tally import ORGANIZERS
+from views.documents.errors import DocumentsUnavailable, explain
 from views.menu import MenuButton
+from views.outbox import Attachment, Rendered
+from views.votes import documents
 from views.votes import live as view
 from views.votes import organizing as screens
 from views.votes.callbacks import Organize, Paper
@@ -88,6 +93,8 @@ async def on_organize(
         await picker.start(
             message, state, session, actor, PAPER_BALLOT, vote.courtyard_id, key=str(vote.id)
         )
+    elif cb.a in ("xlsx", "pdf"):
+        await _send_protocol(message, session, actor, cb.v, cb.a, policy)
     elif cb.a == "close":
         vote = await drafting.load(session, cb.v)
         require(actor, (Role.ADMIN,), vote.courtyard_id)
@@ -97,6 +104,22 @@ async def on_organize(
     else:
         raise Stale()
     await query.answer()
+
+
+async def _send_protocol(
+    message: Message, session: AsyncSession, actor: Actor, vote_id: int, form: str, policy: Policy
+) -> None:
+    found = await protocol.build(session, actor, vote_id)
+    try:
+        if form == "xlsx":
+            data = documents.workbook(found, policy.timezone)
+        else:
+            data = documents.document(found, policy.timezone)
+    except DocumentsUnavailable as missing:
+        await message.answer(explain(missing, _))
+        return
+    name = f"vote-{vote_id}-protocol.{form}"
+    await answer_file(message, Rendered(found.result.title, attachment=Attachment(data, name)))
 
 
 async def _may_enter(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
@@ -227,9 +250,9 @@ def build() -> Router:
     router.include_router(picker.router(PAPER_BALLOT))
     router.message(Command("votes"), PRIVATE, flags=READS_ONLY)(list_votes)
     router.message(MenuButton(ORGANIZE), PRIVATE, flags=READS_ONLY)(list_votes)
-    router.callback_query(Organize.filter(F.a.in_({"live", "waiting"})), flags=READS_ONLY)(
-        on_organize
-    )
+    router.callback_query(
+        Organize.filter(F.a.in_({"live", "waiting", "xlsx", "pdf"})), flags=READS_ONLY
+    )(on_organize)
     router.callback_query(Organize.filter(F.a.in_({"paper", "close"})), flags=READS_ONLY)(
         on_organize
     )

@@ -97,3 +97,7 @@ class NoPlanToAdopt(DomainError):
 
 class AlreadyAdopted(DomainError):
     message = N_("The plan of this vote has already been adopted.")
+
+
+class NotClosedYet(DomainError):
+    message = N_("The result and its protocol are published once the vote has closed.")

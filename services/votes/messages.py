@@ -80,6 +80,7 @@ class VoteResult(OutboxPayload):
     winner: int | None  # the position of the passed option
     objection_until: datetime
     early_reason: str | None = None
+    with_chart: bool = False  # the residents' group gets the chart with it
 
 
 class BallotConflictNotice(OutboxPayload):

@@ -243,9 +243,10 @@ async def tell_result(
         *await audiences.group_chats(session, vote.courtyard_id, GroupKind.RESIDENTS),
         *(Recipient(user_id=u) for u in people),
     ]
+    charted = payload.model_copy(update={"with_chart": True})
     return await outbox.enqueue_many(
         session,
-        payload,
+        lambda r: charted if r.chat_id is not None else payload,
         recipients,
         dedupe_key=lambda r: f"vote-result:{vote.id}:{r.key}",
         now=now,

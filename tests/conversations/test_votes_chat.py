@@ -7,7 +7,7 @@ step by step and enters a paper ballot with its photo."""
 from __future__ import annotations
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendPhoto
 from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -114,6 +114,10 @@ async def test_a_resident_votes_with_her_own_prices_and_gets_a_receipt(
         await sweeps.close(session, clock(), policy)
     await world.deliver()
     assert "Result of the vote" in resident.last_message()
+    assert "Result of the vote" in leader.last_message(group)
+    photos = [r for r in world.telegram.requests if isinstance(r.method, SendPhoto)]
+    assert [r.chat_id for r in photos] == [GROUP]  # the chart, to the group only
+    assert "Vote closed" in leader.texts(group)[0]  # the card says so
     await neighbour.taps("1. 方案一：基础服务")
     assert "closed" in (neighbour.alerts() or [neighbour.last_message()])[-1]
 

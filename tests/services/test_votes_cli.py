@@ -75,3 +75,38 @@ def test_create_show_list_close_and_adopt_from_the_terminal(cli: Cli) -> None:  
     assert cli.count(Ballot) == 0
     assert cli.count(VoteAdoption) == 0
     assert cli("vote", "show", "99").code == 1
+
+
+def test_the_protocol_of_a_closed_vote_as_xlsx_and_pdf(cli: Cli) -> None:  # noqa: F811
+    from openpyxl import load_workbook
+
+    assert cli("add", "纬三路13号院", "--code", "WSL").code == 0
+    registry = cli.workdir / "homes.csv"
+    registry.write_text("building,unit,room,area_m2\n1号楼,1单元,101,86.50\n", encoding="utf-8")
+    assert cli("import-households", str(registry), "--courtyard", "纬三路13号院").code == 0
+    spec = cli.workdir / "vote.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "title": "装门禁",
+                "closes_at": "2099-01-10 20:00",
+                "choices_visible_before_close": True,
+                "options": [{"text": "同意"}, {"text": "不同意"}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    assert cli("vote", "create", str(spec), "--courtyard", "纬三路13号院", "--open").code == 0
+    sheet = cli.workdir / "protocol.xlsx"
+    assert cli("vote", "protocol", "1", "--output", str(sheet)).code == 1  # not closed yet
+    assert cli("vote", "close", "1", "--reason", "测试").code == 0
+    assert cli("vote", "protocol", "1", "--output", str(sheet)).code == 0
+    book = load_workbook(sheet)
+    assert book.sheetnames == ["Result", "Options", "Ballots"]
+    values = [[c.value for c in row] for row in book["Result"].iter_rows()]
+    assert ["Households in scope", "1"] in values
+    paper = cli.workdir / "protocol.pdf"
+    run = cli("vote", "protocol", "1", "--format", "pdf", "--output", str(paper))
+    assert run.code == 0, run.err
+    assert paper.read_bytes().startswith(b"%PDF")

@@ -100,6 +100,19 @@ def view(result: Tally, zone: ZoneInfo, *, can_close: bool) -> tuple[str, Inline
             )
         ],
     ]
+    if result.status in (VoteStatus.CLOSED, VoteStatus.FINAL):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=_("📄 Protocol (XLSX)"),
+                    callback_data=Organize(v=result.vote_id, a="xlsx").pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("📄 Protocol (PDF)"),
+                    callback_data=Organize(v=result.vote_id, a="pdf").pack(),
+                ),
+            ]
+        )
     if result.status is VoteStatus.OPEN:
         rows.append(
             [

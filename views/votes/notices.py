@@ -14,9 +14,11 @@ from services.votes.messages import (
     VoteReminder,
     VoteResult,
 )
-from views.outbox import RenderContext, Rendered, Renderers
+from services.votes.rules import thresholds
+from views.documents.errors import DocumentsUnavailable
+from views.outbox import Attachment, RenderContext, Rendered, Renderers
 from views.text import h
-from views.votes import words
+from views.votes import documents, words
 from views.votes.callbacks import GroupTap, OpenBallot
 
 
@@ -116,7 +118,24 @@ def result(payload: VoteResult, context: RenderContext) -> Rendered:
         _("This is the preliminary result. Objections to your grid leader until %(when)s.")
         % {"when": words.when(payload.objection_until, context.timezone)}
     )
-    return Rendered("\n".join(lines))
+    return Rendered("\n".join(lines), attachment=_chart(payload) if payload.with_chart else None)
+
+
+def _chart(payload: VoteResult) -> Attachment | None:
+    """The result's chart as a photo; without it (the text alone) where it cannot be drawn."""
+    rules = thresholds(payload.vote.rule, payload.vote.matter)
+    try:
+        png = documents.chart(
+            payload.vote.title,
+            [(o.position, o.text, o.heads, o.area) for o in payload.options],
+            payload.participation.heads,
+            payload.participation.area,
+            rules.approval,
+            rules.by_area,
+        )
+    except DocumentsUnavailable:
+        return None
+    return Attachment(png, f"vote-{payload.vote.id}.png", as_photo=True)
 
 
 def conflict(payload: BallotConflictNotice, context: RenderContext) -> Rendered:
