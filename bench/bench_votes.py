@@ -5,8 +5,8 @@ sweep) and the cost of one ballot cast through the service (median of 200).
 One courtyard of 5,000 invented households in 20 buildings (every tenth owner holds a second
 unit, so the Art. 278 heads are fewer than the households); an Art. 278 matter-4 vote opened
 through the service (its snapshot timed); ballots for about two thirds of the voters written in
-one INSERT ... SELECT; then the reads. SQLite, and PostgreSQL when BENCH_POSTGRES_URL (default: the `test` database on
-127.0.0.1) is reachable: its public schema is dropped and migrated again.
+one INSERT ... SELECT; then the reads. SQLite, and PostgreSQL when BENCH_POSTGRES_URL (default:
+the `test` database on 127.0.0.1) is reachable: its public schema is dropped and migrated again.
 
 Run: python bench/bench_votes.py [--database-url URL] [--households N]
 Exits non-zero when a target is missed."""
