@@ -181,15 +181,20 @@ async def cmd_votes(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_store(settings, work)
 
 
+def _local(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO time; without an offset, local time in `zone`."""
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=zone)
+
+
 def _draft(data: dict[str, Any], zone: ZoneInfo) -> Any:
     from models import VoteRule
     from services.errors import InvalidInput
     from services.votes.drafting import OptionDraft, VoteDraft
 
     try:
-        closes = datetime.fromisoformat(str(data["closes_at"]))
-        if closes.tzinfo is None:
-            closes = closes.replace(tzinfo=zone)
+        closes = _local(str(data["closes_at"]), zone)
+        opens = _local(str(data["opens_at"]), zone) if data.get("opens_at") else None
         return VoteDraft(
             title=str(data["title"]),
             text=str(data.get("text", "")),
@@ -209,6 +214,7 @@ def _draft(data: dict[str, Any], zone: ZoneInfo) -> Any:
             choices_visible_before_close=bool(data.get("choices_visible_before_close", False)),
             allow_change=bool(data.get("allow_change", False)),
             objection_days=int(data.get("objection_days", 7)),
+            opens_at=opens,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput() from error

@@ -65,7 +65,10 @@ async def show_live(
 ) -> None:
     result = await tally.live(session, actor, vote_id)
     text, keyboard = view.view(
-        result, policy.timezone, can_close=actor.has(Role.ADMIN, result.courtyard_id)
+        result,
+        policy.timezone,
+        can_enter=actor.has_any(ENTERERS, result.courtyard_id),
+        can_close=actor.has(Role.ADMIN, result.courtyard_id),
     )
     if edit:
         await message.edit_text(text, reply_markup=keyboard)

@@ -24,6 +24,7 @@ from services.votes import machine
 from services.votes.errors import (
     BadMatter,
     BadObjectionDays,
+    BadOpening,
     BadOptionPlan,
     BadOptions,
     BadTitle,
@@ -59,6 +60,7 @@ class VoteDraft:
     choices_visible_before_close: bool = False
     allow_change: bool = False
     objection_days: int = 7
+    opens_at: datetime | None = None  # None: opened by hand; else the sweep opens it then
 
 
 def _options(drafts: Sequence[OptionDraft]) -> list[dict[str, Any]]:
@@ -125,6 +127,8 @@ async def create(
         raise BadMatter()
     if draft.closes_at <= now:
         raise CloseInPast()
+    if draft.opens_at is not None and not now < draft.opens_at < draft.closes_at:
+        raise BadOpening()
     if not 0 <= draft.objection_days <= 30:
         raise BadObjectionDays()
     buildings = sorted({b.strip() for b in draft.buildings if b.strip()})
@@ -136,6 +140,7 @@ async def create(
         rule=draft.rule,
         matter=draft.matter if draft.rule is VoteRule.ART278 else None,
         buildings=buildings,
+        opens_at=draft.opens_at,
         closes_at=draft.closes_at,
         choices_visible_before_close=draft.choices_visible_before_close,
         allow_change=draft.allow_change,
@@ -247,6 +252,20 @@ async def open_vote(
     )
     await session.flush()
     return vote
+
+
+async def open_due(session: AsyncSession, now: datetime) -> list[Vote]:
+    """Drafts whose opening time has come, opened (the caller announces them)."""
+    ids = list(
+        await session.scalars(
+            select(Vote.id)
+            .where(
+                Vote.status == VoteStatus.DRAFT, Vote.opens_at.is_not(None), Vote.opens_at <= now
+            )
+            .order_by(Vote.id)
+        )
+    )
+    return [await open_vote(session, None, vote_id, now) for vote_id in ids]
 
 
 async def discard(session: AsyncSession, actor: Actor | None, vote_id: int, now: datetime) -> None:

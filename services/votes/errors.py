@@ -40,6 +40,10 @@ class CloseInPast(DomainError):
     message = N_("The closing time must be in the future.")
 
 
+class BadOpening(DomainError):
+    message = N_("The opening time must be in the future and before the closing time.")
+
+
 class BadObjectionDays(DomainError):
     message = N_("The objection period is 0 to 30 days.")
 

@@ -204,3 +204,30 @@ def test_each_household_sees_its_own_price_for_each_plan() -> None:
         (2, 12318, 4785),
     ]
     assert prices.monthly_fen(10000, 5000, 0, 4000) == 5000
+
+
+async def test_a_vote_set_to_open_later_is_opened_and_announced_by_the_sweep(
+    sessions: async_sessionmaker[AsyncSession],
+    registry: Registry,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    from votes_data import plan_draft
+
+    from services.votes import drafting, sweeps
+
+    draft = plan_draft(clock() + timedelta(days=7), opens_at=clock() + timedelta(hours=2))
+    async with sessions() as session, session.begin():
+        vote_id = await drafting.create(
+            session, registry.leader, registry.courtyard_id, draft, now=clock()
+        )
+    async with sessions() as session, session.begin():
+        assert await sweeps.close(session, clock() + timedelta(hours=1), policy) == 0
+    assert await rows(sessions, "vote.announced") == []
+    async with sessions() as session, session.begin():
+        assert await sweeps.close(session, clock() + timedelta(hours=2), policy) > 0
+    async with sessions() as session:
+        vote = await session.get(Vote, vote_id)
+    assert vote is not None
+    assert (vote.status, vote.total_heads) == (VoteStatus.OPEN, 30)
+    assert len(await rows(sessions, "vote.announced")) == 35

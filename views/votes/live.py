@@ -25,7 +25,9 @@ def _threshold(t: Threshold | None) -> str:
     }
 
 
-def view(result: Tally, zone: ZoneInfo, *, can_close: bool) -> tuple[str, InlineKeyboardMarkup]:
+def view(
+    result: Tally, zone: ZoneInfo, *, can_enter: bool, can_close: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     v, s = result.verdict, result.verdict.shortfall
     lines = [
         _("📊 <b>%(title)s</b> (%(status)s)")
@@ -113,7 +115,7 @@ def view(result: Tally, zone: ZoneInfo, *, can_close: bool) -> tuple[str, Inline
                 ),
             ]
         )
-    if result.status is VoteStatus.OPEN:
+    if result.status is VoteStatus.OPEN and can_enter:
         rows.append(
             [
                 InlineKeyboardButton(
