@@ -51,6 +51,13 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    # votes: the group card and its edits show participation only and follow the ballots;
+    # a conflicting ballot is news the organizer needs while entering paper ballots
+    "vote.card": False,
+    "vote.conflict": False,
+    "vote.announced": True,
+    "vote.reminder": True,
+    "vote.result": True,
 }
 
 

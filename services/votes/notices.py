@@ -67,7 +67,7 @@ async def announce(session: AsyncSession, vote: Vote, now: datetime, policy: Pol
         people,
         dedupe_key=lambda r: f"vote-announce:{vote.id}:{r.key}",
         now=now,
-        quiet=policy,
+        quiet=policy.quiet_for(VoteAnnounced.kind),
     )
     groups = await audiences.group_chats(session, vote.courtyard_id, GroupKind.RESIDENTS)
     sent += await outbox.enqueue_many(
@@ -210,7 +210,7 @@ async def remind(session: AsyncSession, now: datetime, policy: Policy) -> int:
             await waiting_members(session, vote.id),
             dedupe_key=_keyed(prefix),
             now=now,
-            quiet=policy,
+            quiet=policy.quiet_for(VoteReminder.kind),
         )
     return written
 
@@ -250,5 +250,5 @@ async def tell_result(
         recipients,
         dedupe_key=lambda r: f"vote-result:{vote.id}:{r.key}",
         now=now,
-        quiet=policy,
+        quiet=policy.quiet_for(VoteResult.kind),
     )
