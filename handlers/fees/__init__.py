@@ -1,0 +1,27 @@
+"""Fees in Telegram: the residents' 💰 My bills and "I have paid", finance's screens (plans,
+adjustments, recording and reversing payments, payment instructions, confirming residents'
+claims), /fees collection, and answers to reminders.
+
+`routers()` are the buttons and commands; `input_routers()` take typed text and photos within a
+fees step (put after every feature's buttons, so those keep working mid-step). Each part of the
+feature adds its routers in its section."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def routers() -> list[Router]:
+    return [
+        # residents: My bills, I have paid; finance: payment instructions, claims
+        # finance: plans, adjustments, payments, /fees
+        # reminders: answers to reminders
+    ]
+
+
+def input_routers() -> list[Router]:
+    return [
+        # residents
+        # finance
+        # reminders
+    ]
