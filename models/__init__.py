@@ -16,6 +16,7 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
@@ -43,6 +44,7 @@ __all__ = [
     "AdjustmentKind",
     "Base",
     "BillLine",
+    "ClaimStatus",
     "Courtyard",
     "Event",
     "FeeAdjustment",
@@ -61,6 +63,8 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PaymentClaim",
+    "PaymentInstructions",
     "PaymentMethod",
     "PaymentReversal",
     "ProcessedUpdate",
