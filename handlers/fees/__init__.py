@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.fees import bills, claiming, deciding, instructions
+
 
 def routers() -> list[Router]:
     return [
         # residents: My bills, I have paid; finance: payment instructions, claims
+        bills.build(),
+        claiming.build(),
+        deciding.build(),
+        instructions.build(),
         # finance: plans, adjustments, payments, /fees
         # reminders: answers to reminders
     ]
@@ -21,7 +27,10 @@ def routers() -> list[Router]:
 
 def input_routers() -> list[Router]:
     return [
-        # residents
+        # residents; finance: claims, payment instructions
+        claiming.build_inputs(),
+        deciding.build_inputs(),
+        instructions.build_inputs(),
         # finance
         # reminders
     ]

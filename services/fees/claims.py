@@ -1,4 +1,4 @@
-""""I have paid": a resident reports a payment for one of their households (amount, optionally
+""" "I have paid": a resident reports a payment for one of their households (amount, optionally
 the method, a transfer screenshot); it reaches the courtyard's finance staff as a card to
 confirm or reject. Confirming records the payment (services.fees.payments.record: oldest bills
 first, credit, a gapless receipt number, the receipt to the household); rejecting needs a reason,
@@ -45,10 +45,13 @@ class ClaimInfo:
     method: PaymentMethod | None
     paid_on: date
     status: ClaimStatus
+    home: str  # the household's label
     finance_told: int = 0  # finance staff the card went to (submit only)
 
 
-def _info(claim: PaymentClaim, *, status: ClaimStatus | None = None, told: int = 0) -> ClaimInfo:
+def _info(
+    claim: PaymentClaim, home: str, *, status: ClaimStatus | None = None, told: int = 0
+) -> ClaimInfo:
     return ClaimInfo(
         claim.id,
         claim.courtyard_id,
@@ -58,6 +61,7 @@ def _info(claim: PaymentClaim, *, status: ClaimStatus | None = None, told: int =
         claim.method,
         claim.paid_on,
         status or claim.status,
+        home,
         told,
     )
 
@@ -139,15 +143,16 @@ async def submit(
         now=now,
         quiet=policy.quiet_for(FeeClaimCard.kind) if policy else None,
     )
-    return _info(claim, told=told)
+    return _info(claim, household.label(), told=told)
 
 
-async def _claim(session: AsyncSession, actor: Actor, claim_id: int) -> PaymentClaim:
+async def _claim(session: AsyncSession, actor: Actor, claim_id: int) -> tuple[PaymentClaim, str]:
     claim = await session.get(PaymentClaim, claim_id)
     if claim is None:
         raise NotFound()
     require(actor, DECIDERS, claim.courtyard_id)
-    return claim
+    household = await session.get(Household, claim.household_id)
+    return claim, household.label() if household else ""
 
 
 async def _already(session: AsyncSession, claim_id: int) -> ClaimAlreadyDecided:
@@ -186,10 +191,10 @@ async def _decide(
 
 async def pending(session: AsyncSession, actor: Actor, claim_id: int) -> ClaimInfo:
     """A claim finance is about to decide (before asking a rejection's reason)."""
-    claim = await _claim(session, actor, claim_id)
+    claim, home = await _claim(session, actor, claim_id)
     if claim.status is not ClaimStatus.PENDING:
         raise await _already(session, claim_id)
-    return _info(claim)
+    return _info(claim, home)
 
 
 async def confirm(
@@ -202,7 +207,7 @@ async def confirm(
     policy: Policy | None = None,
 ) -> tuple[ClaimInfo, payments.PaymentInfo]:
     """Finance confirms: the payment is recorded (and its receipt sent), linked to the claim."""
-    claim = await _claim(session, actor, claim_id)
+    claim, home = await _claim(session, actor, claim_id)
     await _decide(session, actor, claim_id, ClaimStatus.CONFIRMED, now)
     recorded = await payments.record(
         session,
@@ -236,7 +241,7 @@ async def confirm(
         to_state=ClaimStatus.CONFIRMED.value,
         data={"payment_id": recorded.id, "receipt": recorded.receipt_number},
     )
-    return _info(claim, status=ClaimStatus.CONFIRMED), recorded
+    return _info(claim, home, status=ClaimStatus.CONFIRMED), recorded
 
 
 async def reject(
@@ -252,15 +257,13 @@ async def reject(
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise ReasonRequired()
-    claim = await _claim(session, actor, claim_id)
+    claim, home = await _claim(session, actor, claim_id)
     await _decide(session, actor, claim_id, ClaimStatus.REJECTED, now, reason)
-    household = await session.get(Household, claim.household_id)
-    assert household is not None
     await outbox.enqueue(
         session,
         FeeClaimRejected(
             claim_id=claim.id,
-            household=household.label(),
+            household=home,
             amount_fen=claim.amount_fen,
             paid_on=claim.paid_on,
             reason=reason,
@@ -283,4 +286,4 @@ async def reject(
         to_state=ClaimStatus.REJECTED.value,
         data={"reason": reason},
     )
-    return _info(claim, status=ClaimStatus.REJECTED)
+    return _info(claim, home, status=ClaimStatus.REJECTED)

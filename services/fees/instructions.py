@@ -56,9 +56,7 @@ async def for_household(session: AsyncSession, actor: Actor, household_id: int) 
     return await of_courtyard(session, household.courtyard_id)
 
 
-async def courtyards_to_set(
-    session: AsyncSession, actor: Actor
-) -> list[courtyards.CourtyardInfo]:
+async def courtyards_to_set(session: AsyncSession, actor: Actor) -> list[courtyards.CourtyardInfo]:
     """The courtyards whose instructions this person may set."""
     return await courtyards.courtyards_for(session, actor.courtyards_as(SETTERS))
 
@@ -74,9 +72,7 @@ async def _save(
     if await session.get(Courtyard, courtyard_id) is None:
         raise NotFound()
     values = {"updated_by": actor.user_id, "updated_at": now, **change}
-    insert = upsert_insert(session, PaymentInstructions).values(
-        courtyard_id=courtyard_id, **values
-    )
+    insert = upsert_insert(session, PaymentInstructions).values(courtyard_id=courtyard_id, **values)
     await session.execute(
         insert.on_conflict_do_update(index_elements=["courtyard_id"], set_=values)
     )
@@ -115,4 +111,3 @@ async def clear_qr(
     session: AsyncSession, actor: Actor, courtyard_id: int, now: datetime
 ) -> Instructions:
     return await _save(session, actor, courtyard_id, now, {"qr_file_id": None})
-

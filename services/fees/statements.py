@@ -244,9 +244,7 @@ async def statement(
     )
 
 
-async def history(
-    session: AsyncSession, actor: Actor, household_id: int, page: int = 0
-) -> History:
+async def history(session: AsyncSession, actor: Actor, household_id: int, page: int = 0) -> History:
     """Past payments of the household, newest first, a page at a time."""
     household, _courtyard, _instructions = await readable_household(session, actor, household_id)
     total = int(

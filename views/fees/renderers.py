@@ -3,10 +3,16 @@ its kinds in its section)."""
 
 from __future__ import annotations
 
+from services.fees.claim_notices import FeeClaimCard, FeeClaimRejected
+from services.fees.receipts import FeeReceipt
+from views.fees import claims, receipts
 from views.outbox import Renderers
 
 RENDERERS: Renderers = {
     # residents: receipts, claims and their answers
+    FeeReceipt: receipts.receipt,
+    FeeClaimCard: claims.card,
+    FeeClaimRejected: claims.rejected,
     # finance
     # reminders
 }
