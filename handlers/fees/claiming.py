@@ -32,7 +32,7 @@ from views.menu import AnyMenuButton, main_menu
 CANCEL_WORDS = frozenset({"取消", "cancel", "Cancel", "退出"})
 
 
-class Claiming(StatesGroup):
+class PaymentClaiming(StatesGroup):
     amount = State()
     method = State()
     screenshot = State()
@@ -59,7 +59,7 @@ async def on_paid(
     found = await statements.statement(
         session, actor, callback_data.h, today=policy.local(clock()).date()
     )
-    await state.set_state(Claiming.amount)
+    await state.set_state(PaymentClaiming.amount)
     await state.set_data({"household_id": found.household_id, "home": found.label})
     text, keyboard = view.ask_amount(found.label, found.owed_fen)
     await message_of(query).answer(text, reply_markup=keyboard)
@@ -67,10 +67,10 @@ async def on_paid(
 
 
 async def on_amount(message: Message, state: FSMContext) -> None:
-    await _expect(state, Claiming.amount)
+    await _expect(state, PaymentClaiming.amount)
     fen = money.amount_fen(message.text or "")
     await state.update_data({"amount_fen": fen})
-    await state.set_state(Claiming.method)
+    await state.set_state(PaymentClaiming.method)
     text, keyboard = view.ask_method(fen)
     await message.answer(text, reply_markup=keyboard)
 
@@ -80,10 +80,10 @@ async def type_the_amount(message: Message) -> None:
 
 
 async def on_method(query: CallbackQuery, callback_data: ClaimMethod, state: FSMContext) -> None:
-    await _expect(state, Claiming.method)
+    await _expect(state, PaymentClaiming.method)
     chosen = None if callback_data.m == view.SKIP else PaymentMethod(callback_data.m).value
     await state.update_data({"method": chosen})
-    await state.set_state(Claiming.screenshot)
+    await state.set_state(PaymentClaiming.screenshot)
     text, keyboard = view.ask_screenshot()
     await message_of(query).edit_text(text, reply_markup=keyboard)
     await query.answer()
@@ -101,7 +101,7 @@ async def on_screenshot(
     clock: Clock,
     policy: Policy,
 ) -> None:
-    data = await _expect(state, Claiming.screenshot)
+    data = await _expect(state, PaymentClaiming.screenshot)
     assert message.photo
     now = clock()
     method = data.get("method")
@@ -147,7 +147,7 @@ async def leave(message: Message, state: FSMContext) -> None:
     raise SkipHandler()
 
 
-STEPS = frozenset(s.state for s in Claiming.__states__)
+STEPS = frozenset(s.state for s in PaymentClaiming.__states__)
 
 
 def build() -> Router:
@@ -155,18 +155,20 @@ def build() -> Router:
     router.callback_query(BillsAct.filter(F.a == BillsDo.PAID), flags=READS_ONLY)(on_paid)
     router.callback_query(ClaimMethod.filter(), flags=READS_ONLY)(on_method)
     router.callback_query(ClaimStop.filter(F.what == "claim"), flags=READS_ONLY)(on_stop)
-    router.message(Command("cancel"), StateFilter(Claiming), PRIVATE, flags=READS_ONLY)(cancel)
-    router.message(StateFilter(Claiming), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
+    router.message(Command("cancel"), StateFilter(PaymentClaiming), PRIVATE, flags=READS_ONLY)(
+        cancel
+    )
+    router.message(StateFilter(PaymentClaiming), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
     return router
 
 
 def build_inputs() -> Router:
     router = Router(name="fees-claiming-inputs")
-    router.message.filter(PRIVATE, StateFilter(Claiming), Where(~F.text.startswith("/")))
+    router.message.filter(PRIVATE, StateFilter(PaymentClaiming), Where(~F.text.startswith("/")))
     router.message(Where(F.text.in_(CANCEL_WORDS)), flags=READS_ONLY)(cancel)
-    router.message(StateFilter(Claiming.amount), Where(F.text), flags=READS_ONLY)(on_amount)
-    router.message(StateFilter(Claiming.amount), flags=READS_ONLY)(type_the_amount)
-    router.message(StateFilter(Claiming.method), flags=READS_ONLY)(use_the_buttons)
-    router.message(StateFilter(Claiming.screenshot), Where(F.photo))(on_screenshot)
-    router.message(StateFilter(Claiming.screenshot), flags=READS_ONLY)(not_a_photo)
+    router.message(StateFilter(PaymentClaiming.amount), Where(F.text), flags=READS_ONLY)(on_amount)
+    router.message(StateFilter(PaymentClaiming.amount), flags=READS_ONLY)(type_the_amount)
+    router.message(StateFilter(PaymentClaiming.method), flags=READS_ONLY)(use_the_buttons)
+    router.message(StateFilter(PaymentClaiming.screenshot), Where(F.photo))(on_screenshot)
+    router.message(StateFilter(PaymentClaiming.screenshot), flags=READS_ONLY)(not_a_photo)
     return router

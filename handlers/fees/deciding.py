@@ -28,7 +28,7 @@ from views.fees.callbacks import ClaimStop, Decide
 from views.menu import AnyMenuButton
 
 
-class Rejecting(StatesGroup):
+class ClaimRejection(StatesGroup):
     reason = State()
 
 
@@ -59,7 +59,7 @@ async def on_decide(
             )
         else:
             found = await claims.pending(session, actor, callback_data.c)
-            await state.set_state(Rejecting.reason)
+            await state.set_state(ClaimRejection.reason)
             await state.set_data({"claim_id": found.id})
             text, keyboard = view.ask_reason(found.home, found.amount_fen)
             await message.answer(text, reply_markup=keyboard)
@@ -79,7 +79,7 @@ async def on_reason(
     clock: Clock,
     policy: Policy,
 ) -> None:
-    if await state.get_state() != Rejecting.reason.state:
+    if await state.get_state() != ClaimRejection.reason.state:
         raise Stale()
     claim_id = int((await state.get_data())["claim_id"])
     try:
@@ -104,7 +104,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 async def on_stop(query: CallbackQuery, state: FSMContext) -> None:
     message = message_of(query)
-    if await state.get_state() == Rejecting.reason.state:
+    if await state.get_state() == ClaimRejection.reason.state:
         await state.clear()
         await message.edit_text(view.reason_cancelled())
     else:
@@ -123,14 +123,16 @@ def build() -> Router:
     router.callback_query(Decide.filter(F.ok))(on_decide)
     router.callback_query(Decide.filter(~F.ok), flags=READS_ONLY)(on_decide)
     router.callback_query(ClaimStop.filter(F.what == "reason"), flags=READS_ONLY)(on_stop)
-    router.message(Command("cancel"), StateFilter(Rejecting), PRIVATE, flags=READS_ONLY)(cancel)
-    router.message(StateFilter(Rejecting), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
+    router.message(Command("cancel"), StateFilter(ClaimRejection), PRIVATE, flags=READS_ONLY)(
+        cancel
+    )
+    router.message(StateFilter(ClaimRejection), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
     return router
 
 
 def build_inputs() -> Router:
     router = Router(name="fees-deciding-inputs")
-    router.message.filter(PRIVATE, StateFilter(Rejecting), Where(~F.text.startswith("/")))
+    router.message.filter(PRIVATE, StateFilter(ClaimRejection), Where(~F.text.startswith("/")))
     router.message(Where(F.text.in_(CANCEL_WORDS)), flags=READS_ONLY)(cancel)
     router.message(Where(F.text))(on_reason)
     router.message(flags=READS_ONLY)(type_a_reason)

@@ -27,7 +27,7 @@ from views.fees.menu import PAYMENT_SETUP
 from views.menu import AnyMenuButton, MenuButton
 
 
-class Setting(StatesGroup):
+class InstructionsSetting(StatesGroup):
     waiting = State()
 
 
@@ -36,7 +36,7 @@ async def _begin(
 ) -> None:
     require(actor, instructions.SETTERS, courtyard_id)
     found = await instructions.of_courtyard(session, courtyard_id)
-    await state.set_state(Setting.waiting)
+    await state.set_state(InstructionsSetting.waiting)
     await state.set_data({"courtyard_id": courtyard_id})
     text, keyboard = view.setup(found)
     await message.answer(text, reply_markup=keyboard)
@@ -69,7 +69,7 @@ async def on_courtyard(
 
 
 async def _courtyard(state: FSMContext) -> int:
-    if await state.get_state() != Setting.waiting.state:
+    if await state.get_state() != InstructionsSetting.waiting.state:
         raise Stale()
     return int((await state.get_data())["courtyard_id"])
 
@@ -149,14 +149,18 @@ def build() -> Router:
     router.callback_query(SetupCourtyard.filter(), flags=READS_ONLY)(on_courtyard)
     router.callback_query(SetupStep.filter(F.a == SetupDo.CLEAR_QR))(on_clear_qr)
     router.callback_query(SetupStep.filter(F.a == SetupDo.DONE), flags=READS_ONLY)(on_done)
-    router.message(Command("cancel"), StateFilter(Setting), PRIVATE, flags=READS_ONLY)(cancel)
-    router.message(StateFilter(Setting), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
+    router.message(Command("cancel"), StateFilter(InstructionsSetting), PRIVATE, flags=READS_ONLY)(
+        cancel
+    )
+    router.message(StateFilter(InstructionsSetting), PRIVATE, AnyMenuButton(), flags=READS_ONLY)(
+        leave
+    )
     return router
 
 
 def build_inputs() -> Router:
     router = Router(name="fees-instructions-inputs")
-    router.message.filter(PRIVATE, StateFilter(Setting), Where(~F.text.startswith("/")))
+    router.message.filter(PRIVATE, StateFilter(InstructionsSetting), Where(~F.text.startswith("/")))
     router.message(Where(F.text.in_(CANCEL_WORDS)), flags=READS_ONLY)(cancel)
     router.message(Where(F.text))(on_text)
     router.message(Where(F.photo))(on_photo)
