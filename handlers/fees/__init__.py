@@ -16,10 +16,11 @@ from handlers.fees import bills, claiming, deciding, instructions
 def routers() -> list[Router]:
     return [
         # residents: My bills, I have paid; finance: payment instructions, claims
-        bills.build(),
+        # (a menu button in the middle of a step first leaves the step, then does its work)
         claiming.build(),
         deciding.build(),
         instructions.build(),
+        bills.build(),
         # finance: plans, adjustments, payments, /fees
         # reminders: answers to reminders
     ]
