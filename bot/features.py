@@ -11,11 +11,14 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.fees
 import handlers.people
 import handlers.tickets
 import handlers.visits
 import scheduler.jobs
 import scheduler.tickets
+import views.fees.menu
+import views.fees.renderers
 import views.membership
 import views.people
 import views.roles
@@ -76,6 +79,16 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
+FEES = Feature(
+    name="fees",
+    routers=handlers.fees.routers,
+    step_routers=handlers.fees.input_routers,
+    renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
+)
+
 # the grid leaders' list of households to see in person; the kinds on it come from the
 # features that put households there (their `visit_kinds`)
 VISITS = Feature(
@@ -86,7 +99,7 @@ VISITS = Feature(
     commands=views.visits.COMMANDS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE, VISITS)
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:
