@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench_import.py",
     "bench_fees.py",
     "bench_votes.py",
+    "bench_my_bills.py",
 ]
 
 

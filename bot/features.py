@@ -11,17 +11,22 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.fees
 import handlers.people
 import handlers.tickets
+import handlers.visits
 import handlers.votes
 import scheduler.jobs
 import scheduler.tickets
 import scheduler.votes
+import views.fees.menu
+import views.fees.renderers
 import views.membership
 import views.people
 import views.roles
 import views.tickets.menu
 import views.tickets.renderers
+import views.visits
 import views.votes.menu
 import views.votes.notices
 from handlers import errors
@@ -30,6 +35,7 @@ from services.access import Role
 from services.outbox import OutboxPayload
 from views.menu import CommandEntry, Menu, MenuItem
 from views.outbox import Renderer, RenderTable
+from views.visits import VisitTitle
 
 
 def _none() -> Sequence[Router]:
@@ -49,6 +55,9 @@ class Feature:
     help: Mapping[Role, Sequence[LazyProxy]] = field(default_factory=dict)
     commands: Sequence[CommandEntry] = ()
     jobs: Sequence[JobSpec] = ()
+    # its kinds of visit on the grid leaders' 🚪 list: kind -> the title of one ref of it,
+    # e.g. "notice" -> lambda ref, gettext: the notice's title (views.visits.VisitTitle)
+    visit_kinds: Mapping[str, VisitTitle] = field(default_factory=dict)
 
 
 BASICS = Feature(name="basics", routers=handlers.people.basics)
@@ -85,8 +94,28 @@ VOTES = Feature(
     jobs=scheduler.votes.JOBS,
 )
 
+FEES = Feature(
+    name="fees",
+    routers=handlers.fees.routers,
+    step_routers=handlers.fees.input_routers,
+    renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
+)
+
+# the grid leaders' list of households to see in person; the kinds on it come from the
+# features that put households there (their `visit_kinds`)
+VISITS = Feature(
+    name="visits",
+    routers=handlers.visits.routers,
+    menu=views.visits.MENU,
+    help=views.visits.HELP_LINES,
+    commands=views.visits.COMMANDS,
+)
+
 # votes first: its `/start vote-<id>` deep link must be seen before the invite deep link
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, PEOPLE)
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:
@@ -114,3 +143,14 @@ def render_table(features: Sequence[Feature] = FEATURES) -> RenderTable:
 
 def jobs(features: Sequence[Feature] = FEATURES) -> list[JobSpec]:
     return [job for f in features for job in f.jobs]
+
+
+def visit_kinds(features: Sequence[Feature] = FEATURES) -> dict[str, VisitTitle]:
+    """Every feature's kinds of visit; two features naming one kind are refused."""
+    kinds: dict[str, VisitTitle] = {}
+    for feature in features:
+        for kind, title in feature.visit_kinds.items():
+            if kind in kinds:
+                raise ValueError(f"two features name the visit kind {kind!r}")
+            kinds[kind] = title
+    return kinds

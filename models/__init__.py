@@ -16,6 +16,7 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
@@ -35,6 +36,7 @@ from models.ticket import (
     Urgency,
 )
 from models.update import ProcessedUpdate
+from models.visit import FINAL_OUTCOMES, VisitOutcome, VisitTask
 from models.vote import (
     Ballot,
     BallotChannel,
@@ -50,6 +52,7 @@ from models.vote import (
 
 __all__ = [
     "ALL_CATEGORIES",
+    "FINAL_OUTCOMES",
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
@@ -58,6 +61,7 @@ __all__ = [
     "BallotConflict",
     "Base",
     "BillLine",
+    "ClaimStatus",
     "Courtyard",
     "Event",
     "FeeAdjustment",
@@ -76,6 +80,8 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PaymentClaim",
+    "PaymentInstructions",
     "PaymentMethod",
     "PaymentReversal",
     "ProcessedUpdate",
@@ -91,6 +97,8 @@ __all__ = [
     "TicketStatus",
     "Urgency",
     "User",
+    "VisitOutcome",
+    "VisitTask",
     "Vote",
     "VoteAdoption",
     "VoteCard",

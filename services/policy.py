@@ -58,6 +58,10 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "vote.announced": True,
     "vote.reminder": True,
     "vote.result": True,
+    # fees: residents' receipts and answers, and claims for finance, all wait for the morning
+    "fee.receipt": True,
+    "fee.claim": True,
+    "fee.claim_rejected": True,
 }
 
 
