@@ -92,6 +92,7 @@ VOTES = Feature(
     help=views.votes.menu.HELP_LINES,
     commands=views.votes.menu.COMMANDS,
     jobs=scheduler.votes.JOBS,
+    visit_kinds=views.votes.menu.VISIT_KINDS,
 )
 
 FEES = Feature(

@@ -5,7 +5,7 @@ households that have not voted, paper and proxy ballots entered through the hous
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -25,7 +25,7 @@ from services.access import Actor, Role, require
 from services.clock import Clock
 from services.errors import Stale
 from services.policy import Policy
-from services.votes import casting, closing, drafting, protocol, queries, tally
+from services.votes import adoption, casting, closing, drafting, protocol, queries, tally
 from services.votes.tally import ORGANIZERS
 from views.documents.errors import DocumentsUnavailable, explain
 from views.menu import MenuButton
@@ -248,10 +248,25 @@ async def on_close_reason(
     await message.answer(screens.closed(result.title, result.verdict.outcome.value))
 
 
+async def on_adopt(
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor, clock: Clock
+) -> None:
+    """Finance: `/adopt 3 2027-01` makes vote 3's passed fee plan the plan from January."""
+    parts = (command.args or "").split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        await message.answer(screens.adopt_usage())
+        return
+    plan = await adoption.adopt(session, actor, int(parts[0]), from_period=parts[1], now=clock())
+    await message.answer(
+        screens.adopted(plan.name, plan.from_period, plan.rate_per_m2, plan.parking_fee_fen)
+    )
+
+
 def build() -> Router:
     router = Router(name="votes-organizing")
     router.include_router(picker.router(PAPER_BALLOT))
     router.message(Command("votes"), PRIVATE, flags=READS_ONLY)(list_votes)
+    router.message(Command("adopt"), PRIVATE)(on_adopt)
     router.message(MenuButton(ORGANIZE), PRIVATE, flags=READS_ONLY)(list_votes)
     router.callback_query(
         Organize.filter(F.a.in_({"live", "waiting", "xlsx", "pdf"})), flags=READS_ONLY

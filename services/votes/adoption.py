@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import VoteAdoption, VoteOption, VoteStatus
-from services.access import Actor
+from services.access import Actor, require
 from services.fees import money, plans
 from services.votes import drafting, tally
 from services.votes.errors import AlreadyAdopted, NoPlanToAdopt
@@ -26,6 +26,8 @@ async def adopt(
 ) -> plans.PlanInfo:
     """The passed option's plan from `from_period` on; finance only (plans.create checks)."""
     vote = await drafting.load(session, vote_id, for_update=True)
+    if actor is not None:
+        require(actor, plans.PLANNERS, vote.courtyard_id)
     if vote.status not in (VoteStatus.CLOSED, VoteStatus.FINAL):
         raise NoPlanToAdopt()
     if await session.scalar(select(VoteAdoption.id).where(VoteAdoption.vote_id == vote.id)):

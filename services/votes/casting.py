@@ -27,7 +27,7 @@ from models import (
     VoteVoter,
 )
 from models.db import upsert_insert
-from services import audiences, outbox
+from services import audiences, outbox, visits
 from services.access import Actor
 from services.outbox import Recipient
 from services.votes import drafting, machine, receipts
@@ -43,6 +43,7 @@ from services.votes.errors import (
 from services.votes.info import brief
 from services.votes.machine import VoteAction
 from services.votes.messages import BallotConflictNotice
+from services.votes.notices import VISIT_KIND
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,14 @@ async def _place(
     if int(getattr(inserted, "rowcount", 0)) > 0:
         ballot_id = await session.scalar(
             select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.voter_key == voter.voter_key)
+        )
+        homes = await session.scalars(
+            select(VoteVoter.household_id).where(
+                VoteVoter.vote_id == vote.id, VoteVoter.voter_key == voter.voter_key
+            )
+        )
+        await visits.close_open(
+            session, kind=VISIT_KIND, ref=str(vote.id), now=now, household_ids=list(homes)
         )
         drafting.record(
             session,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Vote, VoteStatus
+from services import visits
 from services.access import Actor
 from services.policy import Policy
 from services.votes import drafting, machine, notices, tally
@@ -51,6 +52,7 @@ async def _close(
         channel="system" if action is VoteAction.CLOSE else None,
     )
     await notices.tell_result(session, vote, result, now, policy)
+    await visits.close_open(session, kind=notices.VISIT_KIND, ref=str(vote.id), now=now)
     return result
 
 

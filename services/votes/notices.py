@@ -22,7 +22,7 @@ from models import (
     VoteStatus,
     VoteVoter,
 )
-from services import audiences, outbox
+from services import audiences, outbox, visits
 from services.audiences import Scope
 from services.outbox import Recipient
 from services.policy import Policy
@@ -38,6 +38,7 @@ from services.votes.messages import (
 )
 from services.votes.tally import Tally
 
+VISIT_KIND = "vote"  # on the grid leaders' 🚪 list: ref is the vote id
 # a group's card is edited at most once per this, whatever the ballots (20 a minute per group)
 CARD_DEBOUNCE = timedelta(seconds=10)
 REMINDERS: tuple[tuple[ReminderStage, timedelta], ...] = (
@@ -85,6 +86,17 @@ async def announce(session: AsyncSession, vote: Vote, now: datetime, policy: Pol
     session.add_all(
         VoteCard(vote_id=vote.id, chat_id=chat, outbox_id=row_id, shown_heads=0, edited_at=now)
         for chat, row_id in rows
+    )
+    # households no message reaches: on the grid leaders' list to visit (a paper ballot)
+    offline = await audiences.unreachable(session, _scope(vote))
+    await visits.add(
+        session,
+        courtyard_id=vote.courtyard_id,
+        kind=VISIT_KIND,
+        ref=str(vote.id),
+        household_ids=[h.id for h in offline],
+        reason="unreachable",
+        now=now,
     )
     return sent
 

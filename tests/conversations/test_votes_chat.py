@@ -12,11 +12,13 @@ from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from votes_data import (
+    ADMIN_TG,
     LEADER_TG,
     RESIDENT_TG,
     TENANT_TG,
     Registry,
     open_plan_vote,
+    paper_ballots,
     seed_registry,
 )
 
@@ -217,3 +219,42 @@ async def test_a_grid_leader_enters_a_paper_ballot_with_its_photo_and_follows_th
     assert "29 households" in waiting
     assert "1号楼-1单元-021" not in waiting
     assert "业主000" in waiting  # for the grid leader's door-knocking, in private
+
+
+async def test_an_admin_closes_early_with_a_reason_and_finance_adopts_the_plan(
+    world: World,
+    sessions: async_sessionmaker[AsyncSession],
+    registry: Registry,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    from services import roles
+    from services.access import Role
+
+    async with sessions() as session, session.begin():
+        clerk = await roles.user_by_telegram_id(session, 6001, clock(), create=True)
+        await roles.grant(session, clerk, Role.FINANCE, registry.courtyard_id, clock(), tell=False)
+    admin = world.person("服务中心", ADMIN_TG, "en")
+    finance = world.person("财务小张", 6001, "en")
+    leader = world.person("李网格长", LEADER_TG, "en")
+    vote_id = await open_plan_vote(sessions, registry, clock, policy)
+    await paper_ballots(sessions, registry, vote_id, [(i, 2) for i in range(27)], clock())
+    await world.deliver()
+
+    await leader.sends("/votes")
+    await leader.taps(f"#{vote_id} 物业服务方案选择 (open)")
+    assert "⏹ Close early" not in leader.buttons()  # the service center's, not the leader's
+    await admin.sends("/votes")
+    await admin.taps(f"#{vote_id} 物业服务方案选择 (open)")
+    await admin.taps("⏹ Close early")
+    assert "type the reason" in admin.last_message()
+    await admin.sends("全体业主已投票")
+    assert "物业服务方案选择 is closed: passed" in admin.last_message()
+
+    await finance.sends(f"/adopt {vote_id} 2027-01")
+    assert "✅ Plan 方案二：含 24 小时门卫 is the courtyard's fee plan from 2027-01" in (
+        finance.last_message()
+    )
+    assert "¥0.55 per m², ¥80.00 per parking space" in finance.last_message()
+    await leader.sends(f"/adopt {vote_id} 2027-02")
+    assert leader.last_message() == "Sorry, only finance can do this."

@@ -231,3 +231,31 @@ async def test_a_vote_set_to_open_later_is_opened_and_announced_by_the_sweep(
     assert vote is not None
     assert (vote.status, vote.total_heads) == (VoteStatus.OPEN, 30)
     assert len(await rows(sessions, "vote.announced")) == 35
+
+
+async def test_households_nobody_can_reach_go_on_the_visit_list_until_they_vote(
+    sessions: async_sessionmaker[AsyncSession],
+    registry: Registry,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    from models import Membership, VisitTask
+
+    offline = registry.households[25:30]
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Membership).where(Membership.household_id.in_(offline)).values(status="revoked")
+        )
+    vote_id = await open_plan_vote(sessions, registry, clock, policy)
+    await paper_ballots(sessions, registry, vote_id, [(25, 1)], clock())
+
+    async with sessions() as session:
+        tasks = list(await session.scalars(select(VisitTask).where(VisitTask.kind == "vote")))
+    assert {t.household_id for t in tasks} == set(offline)
+    assert {t.household_id for t in tasks if t.done_at is None} == set(offline[1:])
+    clock.advance(days=7)
+    async with sessions() as session, session.begin():
+        await closing.close_due(session, clock(), policy)
+    async with sessions() as session:
+        still = list(await session.scalars(select(VisitTask).where(VisitTask.done_at.is_(None))))
+    assert still == []

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram.utils.i18n import lazy_gettext as __
 
 from services.access import Role
+from services.errors import N_
 from views.menu import CommandEntry, MenuItem
 
 VOTE = __("🗳 Vote")
@@ -28,10 +31,23 @@ HELP_LINES = {
     Role.GRID_LEADER: _ORGANIZER_LINES,
     Role.ADMIN: _ORGANIZER_LINES,
     Role.SUPERVISOR: (__("🗳 Votes: follow votes and their counts"),),
+    Role.FINANCE: (__("/adopt 3 2027-01: adopt the fee plan a vote passed, from a month"),),
 }
 
 COMMANDS = (
     CommandEntry("vote_now", __("Vote: your household's ballot")),
     CommandEntry("votes", __("Votes and their counts"), (*ORGANIZERS, Role.SUPERVISOR)),
     CommandEntry("newvote", __("Start a vote"), ORGANIZERS),
+    CommandEntry("adopt", __("Adopt the fee plan a vote passed"), (Role.FINANCE,)),
 )
+
+
+VISIT_TITLE = N_("🗳 Vote #%(ref)s: bring the paper ballot")
+
+
+def visit_title(ref: str, gettext: Callable[[str], str]) -> str:
+    """A vote's line on the grid leaders' 🚪 list (views.visits.VisitTitle)."""
+    return gettext(VISIT_TITLE) % {"ref": ref}
+
+
+VISIT_KINDS = {"vote": visit_title}

@@ -83,3 +83,19 @@ def closed(title: str, outcome: str) -> str:
         "title": h(title),
         "outcome": str(words.OUTCOMES[outcome]),
     }
+
+
+def adopt_usage() -> str:
+    return _("Please write the vote's number and the first month, e.g. /adopt 3 2027-01")
+
+
+def adopted(name: str, period: str, rate_per_m2: int, parking_fee_fen: int) -> str:
+    return _(
+        "✅ Plan %(name)s is the courtyard's fee plan from %(period)s: ¥%(rate)s per m², "
+        "¥%(fee)s per parking space a month."
+    ) % {
+        "name": h(name),
+        "period": period,
+        "rate": words.rate(rate_per_m2),
+        "fee": words.yuan(parking_fee_fen),
+    }
