@@ -109,7 +109,9 @@ async def refresh_cards(session: AsyncSession, now: datetime) -> int:
             select(VoteCard, Vote)
             .join(Vote, Vote.id == VoteCard.vote_id)
             .where(
-                Vote.status.in_([VoteStatus.OPEN, VoteStatus.CLOSED, VoteStatus.FINAL]),
+                Vote.status.in_(
+                    [VoteStatus.OPEN, VoteStatus.CLOSED, VoteStatus.FINAL, VoteStatus.CANCELLED]
+                ),
                 VoteCard.shown_closed.is_(False),
             )
             .order_by(VoteCard.edited_at, VoteCard.id)
