@@ -112,7 +112,7 @@ async def cast(
     now: datetime,
 ) -> CastResult:
     """The household's ballot, cast online by one of its members (its owner for Art. 278)."""
-    vote = await drafting.load(session, vote_id)
+    vote = await drafting.load(session, vote_id, for_share=True)
     voter = await check_voter(session, actor, vote, household_id, now)
     option = await _option(session, vote.id, position)
     return await _place(
@@ -133,7 +133,7 @@ async def enter(
     proxy_name: str | None = None,
 ) -> CastResult:
     """A paper, proxy or in-person ballot entered by a grid leader, with who entered it."""
-    vote = await drafting.load(session, vote_id)
+    vote = await drafting.load(session, vote_id, for_share=True)
     machine.require(actor, vote.status, vote.courtyard_id, VoteAction.ENTER)
     if machine.closing_passed(vote.closes_at, now):
         raise VoteClosed()

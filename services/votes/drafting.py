@@ -169,10 +169,16 @@ async def create(
     return vote.id
 
 
-async def load(session: AsyncSession, vote_id: int, *, for_update: bool = False) -> Vote:
+async def load(
+    session: AsyncSession, vote_id: int, *, for_update: bool = False, for_share: bool = False
+) -> Vote:
+    """`for_share`: ballots hold the vote in share mode (PostgreSQL FOR SHARE), so a close
+    (FOR UPDATE) waits for the ballots under way and no ballot lands after it."""
     query = select(Vote).where(Vote.id == vote_id)
     if for_update:
         query = query.with_for_update()
+    elif for_share:
+        query = query.with_for_update(read=True)
     vote = await session.scalar(query)
     if vote is None:
         raise VoteNotFound()
