@@ -246,8 +246,7 @@ async def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
                 session, None, courtyard.id, draft, now=now, channel="cli"
             )
             if args.open:
-                vote = await drafting.open_vote(session, None, vote_id, now)
-                await notices.announce(session, vote, now, policy)
+                vote = await notices.open_and_announce(session, None, vote_id, now, policy)
                 print(
                     _("Vote #%(id)s is open: %(heads)s heads.")
                     % {"id": vote_id, "heads": vote.total_heads}

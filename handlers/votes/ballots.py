@@ -18,7 +18,7 @@ from services.access import Actor
 from services.clock import Clock
 from services.errors import Stale
 from services.policy import Policy
-from services.votes import casting, drafting, queries
+from services.votes import casting, queries
 from services.votes.errors import NotEligible, UnknownOption
 from views.menu import MenuButton
 from views.votes import ballot as view
@@ -53,13 +53,13 @@ async def show(
     *,
     edit: bool,
 ) -> None:
-    vote = await drafting.load(session, vote_id)
+    vote = await queries.vote(session, vote_id)
     home = await _home(session, actor, vote_id, household_id)
     if home is None:
         homes = await queries.homes_of(session, vote_id, list(actor.households))
         text, keyboard = view.which_home(vote, homes)
     else:
-        await casting.check_voter(session, actor, vote, home.household_id, clock())
+        await casting.may_cast(session, actor, vote_id, home.household_id, clock())
         if home.receipt and not vote.allow_change:
             text, keyboard = view.already(home), None
         else:
@@ -127,8 +127,7 @@ async def _chosen(
     position: int,
     clock: Clock,
 ) -> tuple[queries.OptionView, queries.Home]:
-    vote = await drafting.load(session, vote_id)
-    await casting.check_voter(session, actor, vote, household_id, clock())
+    await casting.may_cast(session, actor, vote_id, household_id, clock())
     home = await _home(session, actor, vote_id, household_id)
     option = next(
         (o for o in await queries.options(session, vote_id) if o.position == position), None
@@ -143,7 +142,7 @@ async def on_choose(
 ) -> None:
     cb = callback_data
     option, home = await _chosen(session, actor, cb.v, cb.h, cb.o, clock)
-    vote = await drafting.load(session, cb.v)
+    vote = await queries.vote(session, cb.v)
     prices = {p.position: p for p in await queries.price_lines(session, cb.v, home)}
     text, keyboard = view.confirm(vote, home, option, prices.get(option.position))
     await message_of(query).edit_text(text, reply_markup=keyboard)

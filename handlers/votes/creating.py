@@ -182,8 +182,7 @@ async def _open(
 ) -> None:
     now = clock()
     vote_id = await drafting.create(session, actor, int(draft["c"]), _as_draft(draft), now=now)
-    vote = await drafting.open_vote(session, actor, vote_id, now)
-    await notices.announce(session, vote, now, policy)
+    vote = await notices.open_and_announce(session, actor, vote_id, now, policy)
     await state.clear()
     await message.answer(view.opened(vote.id, vote.total_heads, vote.total_area_centi_m2))
 

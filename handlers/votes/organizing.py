@@ -25,7 +25,7 @@ from services.access import Actor, Role, require
 from services.clock import Clock
 from services.errors import Stale
 from services.policy import Policy
-from services.votes import adoption, casting, closing, drafting, protocol, queries, tally
+from services.votes import adoption, casting, closing, protocol, queries, tally
 from services.votes.tally import ORGANIZERS
 from views.documents.errors import DocumentsUnavailable, explain
 from views.menu import MenuButton
@@ -89,17 +89,17 @@ async def on_organize(
         await show_live(message, session, actor, cb.v, policy, edit=True)
     elif cb.a == "waiting":
         homes = await tally.non_voters(session, actor, cb.v)
-        vote = await drafting.load(session, cb.v)
+        vote = await queries.vote(session, cb.v)
         await message.answer(view.waiting(vote.title, homes))
     elif cb.a == "paper":
-        vote = await drafting.load(session, cb.v)
+        vote = await queries.vote(session, cb.v)
         await picker.start(
             message, state, session, actor, PAPER_BALLOT, vote.courtyard_id, key=str(vote.id)
         )
     elif cb.a in ("xlsx", "pdf"):
         await _send_protocol(message, session, actor, cb.v, cb.a, policy)
     elif cb.a == "close":
-        vote = await drafting.load(session, cb.v)
+        vote = await queries.vote(session, cb.v)
         require(actor, (Role.ADMIN,), vote.courtyard_id)
         await state.set_state(Closing.reason)
         await state.update_data(vote_close=vote.id)
@@ -129,7 +129,7 @@ async def _may_enter(session: AsyncSession, actor: Actor, courtyard_id: int, key
     require(actor, ENTERERS, courtyard_id)
     if not key.isdigit():
         raise Stale()
-    vote = await drafting.load(session, int(key))
+    vote = await queries.vote(session, int(key))
     if vote.courtyard_id != courtyard_id or vote.status is not VoteStatus.OPEN:
         raise Stale()
 
@@ -156,7 +156,7 @@ async def on_paper(
     clock: Clock,
 ) -> None:
     cb, message = callback_data, message_of(query)
-    vote = await drafting.load(session, cb.v)
+    vote = await queries.vote(session, cb.v)
     require(actor, ENTERERS, vote.courtyard_id)
     if cb.ch not in {c.value for c in BallotChannel} - {"online"}:
         raise Stale()

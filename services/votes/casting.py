@@ -103,6 +103,13 @@ async def check_voter(
     return voter
 
 
+async def may_cast(
+    session: AsyncSession, actor: Actor, vote_id: int, household_id: int, now: datetime
+) -> None:
+    """The refusal, if `actor` may not cast this household's ballot now (nothing written)."""
+    await check_voter(session, actor, await drafting.load(session, vote_id), household_id, now)
+
+
 async def cast(
     session: AsyncSession,
     actor: Actor,

@@ -23,9 +23,11 @@ from models import (
     VoteVoter,
 )
 from services import audiences, outbox, visits
+from services.access import Actor
 from services.audiences import Scope
 from services.outbox import Recipient
 from services.policy import Policy
+from services.votes import drafting
 from services.votes.info import brief
 from services.votes.messages import (
     OptionResult,
@@ -99,6 +101,15 @@ async def announce(session: AsyncSession, vote: Vote, now: datetime, policy: Pol
         now=now,
     )
     return sent
+
+
+async def open_and_announce(
+    session: AsyncSession, actor: Actor | None, vote_id: int, now: datetime, policy: Policy
+) -> Vote:
+    """Open a draft (its snapshot of voters) and tell everyone, in one transaction."""
+    vote = await drafting.open_vote(session, actor, vote_id, now)
+    await announce(session, vote, now, policy)
+    return vote
 
 
 async def refresh_cards(session: AsyncSession, now: datetime) -> int:

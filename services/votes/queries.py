@@ -19,7 +19,7 @@ from models import (
     VoteStatus,
     VoteVoter,
 )
-from services.votes import prices
+from services.votes import drafting, prices
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,39 @@ async def listing(
         VoteRow(v.id, name, v.title, v.rule, v.matter, v.status, v.closes_at, v.total_heads, int(n))
         for v, name, n in await session.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class VoteView:
+    """A vote as the channel shows it."""
+
+    id: int
+    courtyard_id: int
+    title: str
+    text: str
+    rule: VoteRule
+    matter: int | None
+    status: VoteStatus
+    closes_at: datetime
+    allow_change: bool
+
+    @classmethod
+    def of(cls, vote: Vote) -> VoteView:
+        return cls(
+            vote.id,
+            vote.courtyard_id,
+            vote.title,
+            vote.text,
+            vote.rule,
+            vote.matter,
+            vote.status,
+            vote.closes_at,
+            vote.allow_change,
+        )
+
+
+async def vote(session: AsyncSession, vote_id: int) -> VoteView:
+    return VoteView.of(await drafting.load(session, vote_id))
 
 
 @dataclass(frozen=True)
@@ -124,7 +157,9 @@ async def price_lines(session: AsyncSession, vote_id: int, home: Home) -> list[p
     )
 
 
-async def open_for(session: AsyncSession, household_ids: list[int], now: datetime) -> list[Vote]:
+async def open_for(
+    session: AsyncSession, household_ids: list[int], now: datetime
+) -> list[VoteView]:
     """Open votes these households are in."""
     if not household_ids:
         return []
@@ -139,4 +174,4 @@ async def open_for(session: AsyncSession, household_ids: list[int], now: datetim
         .distinct()
         .order_by(Vote.closes_at)
     )
-    return list(rows)
+    return [VoteView.of(v) for v in rows]

@@ -9,10 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from models import Vote
 from services.votes import receipts
 from services.votes.prices import Price
-from services.votes.queries import Home, OptionView
+from services.votes.queries import Home, OptionView, VoteView
 from views.text import h
 from views.votes import words
 from views.votes.callbacks import Choose, Confirm, OpenBallot
@@ -22,7 +21,7 @@ def _button(text: str, data: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=data)]
 
 
-def which_home(vote: Vote, homes: list[Home]) -> tuple[str, InlineKeyboardMarkup]:
+def which_home(vote: VoteView, homes: list[Home]) -> tuple[str, InlineKeyboardMarkup]:
     text = _("🗳 <b>%(title)s</b>\nWhich home are you voting for?") % {"title": h(vote.title)}
     rows = [
         _button(home.label, OpenBallot(v=vote.id, h=home.household_id).pack()) for home in homes
@@ -51,7 +50,7 @@ def price_line(price: Price) -> str:
 
 
 def ballot(
-    vote: Vote, home: Home, options: list[OptionView], prices: list[Price], zone: ZoneInfo
+    vote: VoteView, home: Home, options: list[OptionView], prices: list[Price], zone: ZoneInfo
 ) -> tuple[str, InlineKeyboardMarkup]:
     by_position = {p.position: p for p in prices}
     lines = [
@@ -81,7 +80,7 @@ def ballot(
 
 
 def confirm(
-    vote: Vote, home: Home, option: OptionView, price: Price | None
+    vote: VoteView, home: Home, option: OptionView, price: Price | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [
         _("You chose <b>%(n)s. %(text)s</b> for %(home)s.")
@@ -129,7 +128,7 @@ def nothing_open() -> str:
     return _("There is no open vote for your household right now.")
 
 
-def open_votes(votes: list[Vote], zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def open_votes(votes: list[VoteView], zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
     rows = [_button(f"🗳 {v.title[:50]}", OpenBallot(v=v.id).pack()) for v in votes]
     lines = [_("🗳 Open votes:")] + [
         _("%(title)s: closes %(when)s")
