@@ -19,6 +19,7 @@ from models.fee import (
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.signup import Gathering, GatheringSlot, GatheringStatus, Signup, SignupStatus
 from models.ticket import (
     ALL_CATEGORIES,
     OPEN_STATUSES,
@@ -48,6 +49,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "Gathering",
+    "GatheringSlot",
+    "GatheringStatus",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -68,6 +72,8 @@ __all__ = [
     "Relation",
     "RoleAssignment",
     "Rounding",
+    "Signup",
+    "SignupStatus",
     "Ticket",
     "TicketCategory",
     "TicketCounter",

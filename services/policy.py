@@ -51,6 +51,10 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    "signup.announced": True,
+    "signup.promoted": True,
+    "signup.signed_for_you": True,
+    "signup.reminder": True,
 }
 
 

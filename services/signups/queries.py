@@ -1,0 +1,222 @@
+"""Gatherings as the views see them: details with slot counts, the open ones a person may
+sign up for, and a person's own sign-ups with their slot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models import (
+    Courtyard,
+    Gathering,
+    GatheringSlot,
+    GatheringStatus,
+    Household,
+    Signup,
+    SignupStatus,
+    User,
+)
+from services.access import Actor
+from services.audiences import Scope
+from services.errors import NotFound
+from services.signups.permissions import ORGANIZERS
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    taken: int
+    waiting: int
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.taken
+
+
+@dataclass(frozen=True)
+class GatheringInfo:
+    id: int
+    courtyard_id: int
+    courtyard: str
+    title: str
+    place: str
+    description: str
+    status: GatheringStatus
+    starts_at: datetime
+    ends_at: datetime
+    notice_id: int | None
+    slots: tuple[SlotInfo, ...]
+
+    @property
+    def places(self) -> int:
+        return sum(s.capacity for s in self.slots)
+
+    @property
+    def taken(self) -> int:
+        return sum(s.taken for s in self.slots)
+
+    def slot(self, slot_id: int) -> SlotInfo | None:
+        return next((s for s in self.slots if s.id == slot_id), None)
+
+
+@dataclass(frozen=True)
+class MySignup:
+    """A sign-up of one person, with its slot; `position` in the waiting list (1 = next)."""
+
+    id: int
+    gathering_id: int
+    title: str
+    place: str
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: SignupStatus
+    position: int | None
+    name: str
+    checked_in: bool
+
+
+def scope_of(gathering: Gathering) -> Scope:
+    return Scope.of(
+        gathering.courtyard_id,
+        buildings=gathering.buildings,
+        units=[(b, u) for b, u in gathering.units],
+    )
+
+
+def span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
+    """A slot as people say it, language-neutral: "12-06 9:15-9:30"."""
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    return f"{start:%m-%d} {start.hour}:{start:%M}-{end.hour}:{end:%M}"
+
+
+async def gathering(session: AsyncSession, gathering_id: int) -> Gathering:
+    found = await session.get(Gathering, gathering_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def details(session: AsyncSession, gathering_id: int) -> GatheringInfo:
+    row = await gathering(session, gathering_id)
+    name = await session.scalar(select(Courtyard.name).where(Courtyard.id == row.courtyard_id))
+    waiting = (
+        select(Signup.slot_id, func.count().label("n"))
+        .where(Signup.gathering_id == row.id, Signup.status == SignupStatus.WAITING)
+        .group_by(Signup.slot_id)
+        .subquery()
+    )
+    slots = (
+        await session.execute(
+            select(GatheringSlot, func.coalesce(waiting.c.n, 0))
+            .outerjoin(waiting, waiting.c.slot_id == GatheringSlot.id)
+            .where(GatheringSlot.gathering_id == row.id)
+            .order_by(GatheringSlot.starts_at)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    return GatheringInfo(
+        id=row.id,
+        courtyard_id=row.courtyard_id,
+        courtyard=name or "",
+        title=row.title,
+        place=row.place,
+        description=row.description,
+        status=row.status,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        notice_id=row.notice_id,
+        slots=tuple(
+            SlotInfo(s.id, s.starts_at, s.ends_at, s.capacity, s.taken, int(n)) for s, n in slots
+        ),
+    )
+
+
+async def in_scope_households(
+    session: AsyncSession, gathering: Gathering, household_ids: list[int]
+) -> list[int]:
+    """Which of these households the gathering is for."""
+    if not household_ids:
+        return []
+    rows = await session.scalars(
+        select(Household.id)
+        .where(scope_of(gathering).holds(), Household.id.in_(household_ids))
+        .order_by(Household.id)
+    )
+    return list(rows)
+
+
+async def open_for(session: AsyncSession, actor: Actor, now: datetime) -> list[GatheringInfo]:
+    """Gatherings still ahead that the person may sign up for (her households in scope) or
+    organizes (a grid leader's courtyards), soonest first."""
+    led = actor.courtyards_as(ORGANIZERS)
+    homes = list(actor.households)
+    query = select(Gathering).where(
+        Gathering.status == GatheringStatus.OPEN, Gathering.ends_at > now
+    )
+    if led is not None:
+        yards = set(led) | set(actor.households.values())
+        query = query.where(Gathering.courtyard_id.in_(yards))
+    rows = (await session.scalars(query.order_by(Gathering.starts_at, Gathering.id))).all()
+    shown: list[GatheringInfo] = []
+    for row in rows:
+        leads = led is None or row.courtyard_id in led
+        if leads or await in_scope_households(session, row, homes):
+            shown.append(await details(session, row.id))
+    return shown
+
+
+async def signups_of(
+    session: AsyncSession, user_id: int, now: datetime, gathering_id: int | None = None
+) -> list[MySignup]:
+    """A person's sign-ups (places and waiting-list places) for slots still ahead."""
+    before = aliased(Signup)
+    ahead = (
+        select(func.count())
+        .where(
+            before.slot_id == Signup.slot_id,
+            before.status == SignupStatus.WAITING,
+            before.queue_no <= Signup.queue_no,
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(Signup, Gathering.title, Gathering.place, GatheringSlot, ahead)
+        .join(Gathering, Gathering.id == Signup.gathering_id)
+        .join(GatheringSlot, GatheringSlot.id == Signup.slot_id)
+        .where(
+            Signup.user_id == user_id,
+            Signup.status.in_([SignupStatus.BOOKED, SignupStatus.WAITING]),
+            Gathering.status != GatheringStatus.CANCELLED,
+            GatheringSlot.ends_at > now,
+        )
+        .order_by(GatheringSlot.starts_at, Signup.id)
+    )
+    if gathering_id is not None:
+        query = query.where(Signup.gathering_id == gathering_id)
+    rows = (await session.execute(query)).all()
+    name = await session.scalar(select(User.name).where(User.id == user_id)) or ""
+    return [
+        MySignup(
+            id=s.id,
+            gathering_id=s.gathering_id,
+            title=title,
+            place=place,
+            slot_id=slot.id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            status=s.status,
+            position=int(n) if s.status is SignupStatus.WAITING else None,
+            name=name,
+            checked_in=s.checked_in_at is not None,
+        )
+        for s, title, place, slot, n in rows
+    ]
