@@ -17,11 +17,13 @@ from models import (
     GatheringSlot,
     GatheringStatus,
     Household,
+    Membership,
+    MembershipStatus,
     Signup,
     SignupStatus,
     User,
 )
-from services.access import Actor
+from services.access import Actor, require
 from services.audiences import Scope
 from services.errors import NotFound
 from services.signups.permissions import ORGANIZERS
@@ -178,6 +180,28 @@ async def signups_of(
     session: AsyncSession, user_id: int, now: datetime, gathering_id: int | None = None
 ) -> list[MySignup]:
     """A person's sign-ups (places and waiting-list places) for slots still ahead."""
+    return await _signups(session, now, user_id=user_id, gathering_id=gathering_id)
+
+
+async def signup(session: AsyncSession, actor: Actor, signup_id: int, now: datetime) -> MySignup:
+    """One sign-up still ahead, for the person or an organizer of its courtyard."""
+    found = await _signups(session, now, signup_id=signup_id)
+    row = await session.get(Signup, signup_id)
+    if not found or row is None:
+        raise NotFound()
+    if row.user_id != actor.user_id:
+        require(actor, ORGANIZERS, (await gathering(session, row.gathering_id)).courtyard_id)
+    return found[0]
+
+
+async def _signups(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    user_id: int | None = None,
+    gathering_id: int | None = None,
+    signup_id: int | None = None,
+) -> list[MySignup]:
     before = aliased(Signup)
     ahead = (
         select(func.count())
@@ -189,21 +213,24 @@ async def signups_of(
         .scalar_subquery()
     )
     query = (
-        select(Signup, Gathering.title, Gathering.place, GatheringSlot, ahead)
+        select(Signup, User.name, Gathering.title, Gathering.place, GatheringSlot, ahead)
+        .join(User, User.id == Signup.user_id)
         .join(Gathering, Gathering.id == Signup.gathering_id)
         .join(GatheringSlot, GatheringSlot.id == Signup.slot_id)
         .where(
-            Signup.user_id == user_id,
             Signup.status.in_([SignupStatus.BOOKED, SignupStatus.WAITING]),
             Gathering.status != GatheringStatus.CANCELLED,
             GatheringSlot.ends_at > now,
         )
         .order_by(GatheringSlot.starts_at, Signup.id)
     )
+    if user_id is not None:
+        query = query.where(Signup.user_id == user_id)
     if gathering_id is not None:
         query = query.where(Signup.gathering_id == gathering_id)
+    if signup_id is not None:
+        query = query.where(Signup.id == signup_id)
     rows = (await session.execute(query)).all()
-    name = await session.scalar(select(User.name).where(User.id == user_id)) or ""
     return [
         MySignup(
             id=s.id,
@@ -218,5 +245,26 @@ async def signups_of(
             name=name,
             checked_in=s.checked_in_at is not None,
         )
-        for s, title, place, slot, n in rows
+        for s, name, title, place, slot, n in rows
     ]
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+    on_telegram: bool
+
+
+async def household_people(session: AsyncSession, household_id: int) -> list[Person]:
+    """The approved members of a household, by name (a grid leader signs one of them up)."""
+    rows = await session.execute(
+        select(User.id, User.name, User.telegram_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.household_id == household_id,
+            Membership.status == MembershipStatus.APPROVED,
+        )
+        .order_by(Membership.id)
+    )
+    return [Person(u, n, t is not None) for u, n, t in rows.tuples().all()]
