@@ -12,12 +12,16 @@ from aiogram import Router
 from babel.support import LazyProxy
 
 import handlers.people
+import handlers.signups
 import handlers.tickets
 import scheduler.jobs
+import scheduler.signups
 import scheduler.tickets
 import views.membership
 import views.people
 import views.roles
+import views.signups.menu
+import views.signups.renderers
 import views.tickets.menu
 import views.tickets.renderers
 from handlers import errors
@@ -70,7 +74,19 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
+SIGNUPS = Feature(
+    name="signups",
+    routers=handlers.signups.routers,
+    step_routers=handlers.signups.input_routers,
+    renderers=views.signups.renderers.RENDERERS,
+    menu=views.signups.menu.MENU,
+    help=views.signups.menu.HELP_LINES,
+    commands=views.signups.menu.COMMANDS,
+    jobs=scheduler.signups.JOBS,
+)
+
+# sign-ups before people: their /start signup-<id> link is seen before an invite code's
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, SIGNUPS, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -118,9 +118,7 @@ async def _home_of(
             Membership.status == MembershipStatus.APPROVED,
         )
     )
-    if member is None or not await queries.in_scope_households(
-        session, gathering, [household_id]
-    ):
+    if member is None or not await queries.in_scope_households(session, gathering, [household_id]):
         raise NotInScope()
     return household_id
 
@@ -220,9 +218,7 @@ async def sign_up(
     if acting_for:
         await outbox.enqueue(
             session,
-            SignedUpForYou(
-                **_facts(gathering, slot, name), by=actor.name, waiting=not placed
-            ),
+            SignedUpForYou(**_facts(gathering, slot, name), by=actor.name, waiting=not placed),
             dedupe_key=f"signup-for-you:{signup.id}",
             now=now,
             user_id=person,

@@ -268,3 +268,17 @@ async def household_people(session: AsyncSession, household_id: int) -> list[Per
         .order_by(Membership.id)
     )
     return [Person(u, n, t is not None) for u, n, t in rows.tuples().all()]
+
+
+async def for_viewer(
+    session: AsyncSession, actor: Actor, gathering_id: int
+) -> tuple[GatheringInfo, bool]:
+    """The gathering for someone it is for (a household in scope) or who organizes it; and
+    whether they organize it."""
+    from services.signups.errors import NotInScope
+
+    row = await gathering(session, gathering_id)
+    organizer = actor.has_any(ORGANIZERS, row.courtyard_id)
+    if not organizer and not await in_scope_households(session, row, list(actor.households)):
+        raise NotInScope()
+    return await details(session, gathering_id), organizer

@@ -92,9 +92,7 @@ async def roster(session: AsyncSession, actor: Actor, gathering_id: int) -> Rost
     return Roster(info, tuple(slots))
 
 
-async def check_in(
-    session: AsyncSession, actor: Actor, signup_id: int, now: datetime
-) -> bool:
+async def check_in(session: AsyncSession, actor: Actor, signup_id: int, now: datetime) -> bool:
     """Mark that she came; False if she was already checked in."""
     signup = await session.get(Signup, signup_id)
     if signup is None or signup.status is not SignupStatus.BOOKED:
@@ -124,3 +122,10 @@ async def check_in(
         data={"gathering_id": gathering.id, "slot_id": signup.slot_id, "user_id": signup.user_id},
     )
     return True
+
+
+async def gathering_of(session: AsyncSession, signup_id: int) -> int:
+    gathering_id = await session.scalar(select(Signup.gathering_id).where(Signup.id == signup_id))
+    if gathering_id is None:
+        raise NotFound()
+    return int(gathering_id)

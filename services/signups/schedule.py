@@ -4,6 +4,7 @@ slot). Local times in, aware UTC out."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -102,7 +103,7 @@ def parse_slots(typed: str, day: date, zone: ZoneInfo) -> list[PlannedSlot]:
     if not local or len(local) > MAX_SLOTS:
         raise InvalidSlots(line=typed.strip()[:60] or "-")
     local.sort()
-    for (_s, end_a, _c), (start_b, _e, _c2) in zip(local, local[1:], strict=False):
+    for (_s, end_a, _c), (start_b, _e, _c2) in itertools.pairwise(local):
         if start_b < end_a:
             raise InvalidSlots(line=typed.strip()[:60])
     return [PlannedSlot(s.astimezone(UTC), e.astimezone(UTC), c) for s, e, c in local]

@@ -180,9 +180,7 @@ async def test_a_cancel_promotes_the_first_in_line_who_is_told(
     async with sessions() as session:
         actions = list(
             await session.scalars(
-                select(Event.action)
-                .where(Event.subject_type == "signup")
-                .order_by(Event.id)
+                select(Event.action).where(Event.subject_type == "signup").order_by(Event.id)
             )
         )
     assert actions == [
@@ -213,9 +211,11 @@ async def test_an_offline_neighbour_promoted_is_told_through_her_grid_leader(
         )  # fmt: skip
     assert (queued.name, queued.position) == ("刘奶奶", 1)
     async with sessions() as session:
-        event = await session.scalar(select(Event).where(
+        event = await session.scalar(
+            select(Event).where(
                 Event.subject_type == "signup", Event.subject_id == queued.signup_id
-            ))
+            )
+        )
         assert event is not None
         assert (event.actor_id, event.data["acting_for"]) == (leader.user_id, grandma)
     assert await outbox_rows(sessions, "signup.signed_for_you") == []  # she has no Telegram
@@ -251,9 +251,10 @@ async def test_a_past_event_and_a_second_sign_up_are_refused_and_change_nothing(
     with pytest.raises(GatheringOver):
         async with sessions() as session, session.begin():
             await booking.sign_up(session, zhao, gathering_id, slots[0].id, clock(), policy)
+    async with sessions() as session:
+        mine = await queries.signups_of(session, wang.user_id, clock())
     with pytest.raises(GatheringOver):
         async with sessions() as session, session.begin():
-            mine = await queries.signups_of(session, wang.user_id, clock())
             await booking.cancel(session, wang, mine[0].id, clock(), policy)
     async with sessions() as session:
         count = await session.scalar(select(func.count(Signup.id)))

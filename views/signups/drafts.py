@@ -30,7 +30,10 @@ def ask_courtyard() -> str:
 
 def ask_title(courtyard: str) -> Screen:
     return (
-        _("📅 New event for %(courtyard)s (step 1 of 4)\nWhat is it called?\nFor example: 公交卡年审")
+        _(
+            "📅 New event for %(courtyard)s (step 1 of 4)\n"
+            "What is it called?\nFor example: 公交卡年审"
+        )
         % {"courtyard": h(courtyard)},
         _cancel_only(),
     )
@@ -41,7 +44,9 @@ def ask_place() -> Screen:
 
 
 def ask_day() -> Screen:
-    return _("Step 3 of 4: which day?\nFor example: 12-06, 12月6日 or 明天 (tomorrow)"), _cancel_only()
+    return _(
+        "Step 3 of 4: which day?\nFor example: 12-06, 12月6日 or 明天 (tomorrow)"
+    ), _cancel_only()
 
 
 def ask_slots() -> Screen:
@@ -75,13 +80,20 @@ def preview(
             _("Starting at %(starts)s (%(sizes)s people each)")
             % {"starts": starts, "sizes": "/".join(str(n) for n in sizes)},
             "",
-            _("Publishing tells the households of %(courtyard)s and posts it in the residents' group.")
+            _(
+                "Publishing tells the households of %(courtyard)s "
+                "and posts it in the residents' group."
+            )
             % {"courtyard": h(courtyard)},
         ]
     )
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=_("📢 Publish"), callback_data=DraftStep(a="publish").pack())],
+            [
+                InlineKeyboardButton(
+                    text=_("📢 Publish"), callback_data=DraftStep(a="publish").pack()
+                )
+            ],
             [
                 InlineKeyboardButton(
                     text=_("✏️ Type the times again"), callback_data=DraftStep(a="slots").pack()

@@ -95,7 +95,9 @@ def reminder(payload: SignupReminder, context: RenderContext) -> Rendered:
     if payload.for_other:
         head = _("⏰ Tomorrow: please remind %(name)s (no phone):") % {"name": h(payload.name)}
         return Rendered(head + "\n" + _slot(payload, context))
-    return Rendered(_("⏰ Tomorrow, do not forget:") + "\n" + _slot(payload, context), _open(payload))
+    return Rendered(
+        _("⏰ Tomorrow, do not forget:") + "\n" + _slot(payload, context), _open(payload)
+    )
 
 
 RENDERERS: Renderers = {

@@ -23,13 +23,15 @@ def slots(roster: Roster, zone: ZoneInfo) -> Screen:
         [
             _("👥 Check-in list: <b>%(title)s</b>") % {"title": h(info.title)},
             words.when(info.starts_at, info.ends_at, zone),
-            _("Arrived %(arrived)s of %(booked)s signed up") % {"arrived": arrived, "booked": booked},
+            _("Arrived %(arrived)s of %(booked)s signed up")
+            % {"arrived": arrived, "booked": booked},
             _("Choose a time:"),
         ]
     )
     buttons = [
         InlineKeyboardButton(
-            text=_("%(time)s · %(taken)s/%(capacity)s") % {
+            text=_("%(time)s · %(taken)s/%(capacity)s")
+            % {
                 "time": words.times(s.slot.starts_at, s.slot.ends_at, zone),
                 "taken": len(s.booked),
                 "capacity": s.slot.capacity,
@@ -45,9 +47,7 @@ def slots(roster: Roster, zone: ZoneInfo) -> Screen:
                 text=_("📄 List as a spreadsheet"),
                 callback_data=Manage(g=info.id, a="export").pack(),
             ),
-            InlineKeyboardButton(
-                text=_("↩️ Back"), callback_data=OpenGathering(g=info.id).pack()
-            ),
+            InlineKeyboardButton(text=_("↩️ Back"), callback_data=OpenGathering(g=info.id).pack()),
         ]
     )
     return text, InlineKeyboardMarkup(inline_keyboard=rows)

@@ -17,7 +17,7 @@ def clock_time(at: datetime, zone: ZoneInfo) -> str:
 
 
 def day(at: datetime, zone: ZoneInfo) -> str:
-    """"11-29 (Sun)" / "11-29（周日）"."""
+    """ "11-29 (Sun)" / "11-29（周日）"."""
     local = at.astimezone(zone)
     return _("%(date)s (%(weekday)s)") % {
         "date": local.strftime("%m-%d"),
@@ -30,5 +30,5 @@ def times(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
 
 
 def when(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
-    """"11-29 (Sun) 9:00-11:00"."""
+    """ "11-29 (Sun) 9:00-11:00"."""
     return f"{day(starts_at, zone)} {times(starts_at, ends_at, zone)}"

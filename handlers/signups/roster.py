@@ -1,0 +1,85 @@
+"""The organizer's check-in list (per time: names and rooms, ✅ Arrived buttons) and the list
+as a spreadsheet, sent as a document."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.attachments import answer_file
+from handlers.flags import READS_ONLY
+from handlers.signups.common import message_of
+from services.access import Actor
+from services.clock import Clock
+from services.policy import Policy
+from services.signups import roster
+from services.signups.permissions import ORGANIZERS
+from views.documents.errors import DocumentsUnavailable, explain
+from views.signups import export
+from views.signups import roster as view
+from views.signups.callbacks import CheckIn, Manage, RosterSlot
+
+
+async def show_slots(
+    query: CallbackQuery,
+    callback_data: Manage | RosterSlot,
+    session: AsyncSession,
+    actor: Actor,
+    policy: Policy,
+) -> None:
+    listed = await roster.roster(session, actor, callback_data.g)
+    if isinstance(callback_data, RosterSlot) and callback_data.s:
+        text, keyboard = view.slot(
+            listed,
+            callback_data.s,
+            policy.timezone,
+            can_check_in=actor.has_any(ORGANIZERS, listed.gathering.courtyard_id),
+        )
+    else:
+        text, keyboard = view.slots(listed, policy.timezone)
+    await message_of(query).edit_text(text, reply_markup=keyboard)
+    await query.answer()
+
+
+async def on_check_in(
+    query: CallbackQuery,
+    callback_data: CheckIn,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    newly = await roster.check_in(session, actor, callback_data.sg, clock())
+    gathering_id = await roster.gathering_of(session, callback_data.sg)
+    listed = await roster.roster(session, actor, gathering_id)
+    text, keyboard = view.slot(listed, callback_data.s, policy.timezone, can_check_in=True)
+    await message_of(query).edit_text(text, reply_markup=keyboard)
+    await query.answer(_("✅ Checked in") if newly else _("Already checked in"))
+
+
+async def send_spreadsheet(
+    query: CallbackQuery,
+    callback_data: Manage,
+    session: AsyncSession,
+    actor: Actor,
+    policy: Policy,
+) -> None:
+    listed = await roster.roster(session, actor, callback_data.g)
+    try:
+        rendered = export.spreadsheet(listed, policy.timezone)
+    except DocumentsUnavailable as missing:
+        await query.answer(explain(missing, _), show_alert=True)
+        return
+    await answer_file(message_of(query), rendered)
+    await query.answer()
+
+
+def build() -> Router:
+    router = Router(name="signups-roster")
+    router.callback_query(Manage.filter(F.a == "roster"), flags=READS_ONLY)(show_slots)
+    router.callback_query(RosterSlot.filter(), flags=READS_ONLY)(show_slots)
+    router.callback_query(CheckIn.filter())(on_check_in)
+    router.callback_query(Manage.filter(F.a == "export"), flags=READS_ONLY)(send_spreadsheet)
+    return router
