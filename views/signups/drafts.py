@@ -66,7 +66,7 @@ def ask_slots() -> Screen:
 def preview(
     courtyard: str, title: str, place: str, slots: Sequence[PlannedSlot], zone: ZoneInfo
 ) -> Screen:
-    starts = ", ".join(words.clock_time(s.starts_at, zone) for s in slots)
+    starts = " ".join(words.clock_time(s.starts_at, zone) for s in slots)
     sizes = sorted({s.capacity for s in slots})
     text = "\n".join(
         [
