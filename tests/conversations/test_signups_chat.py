@@ -163,10 +163,10 @@ async def test_bus_card_renewal_from_creation_to_the_spreadsheet(
     # the list as a spreadsheet, read back
     await leader.taps("↩️ 全部时间")
     await leader.taps("📄 导出表格")
-    sheet = leader.world.telegram.chat(leader.id).files[-1]
+    sheet = leader.files()[-1]
     assert sheet.filename == "公交卡年审-2026-11-29.xlsx"
     book = load_workbook(io.BytesIO(sheet.data))
-    rows = [[c for c in row] for row in book.active.iter_rows(values_only=True)]
+    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
     assert rows[0] == ["时间", "序号", "姓名", "房号", "状态", "已到", "代报人"]
     assert rows[1:] == [
         ["9:15-9:30", 1, "王阿姨", "2号楼-1单元-501", "已报名", "是", None],
@@ -181,7 +181,7 @@ async def test_a_full_time_offers_the_waiting_list_and_a_cancel_promotes(
     clock: FixedClock,
     policy: Policy,
 ) -> None:
-    leader, wang, zhao = people["leader"], people["resident"], people["neighbour"]
+    wang, zhao = people["resident"], people["neighbour"]
     for person in (wang, zhao):
         await person.sends("/start")
     gathering_id = await bus_card_renewal(

@@ -17,9 +17,10 @@ from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, TWO_HOMES_ID, TicketPeople, 
 from models import Event, GatheringSlot, OutboxMessage, Signup, SignupStatus
 from services.access import Actor
 from services.clock import FixedClock
+from services.errors import NotAllowed
 from services.policy import Policy
-from services.signups import booking, queries
-from services.signups.errors import AlreadySignedUp, GatheringOver, SlotFull
+from services.signups import booking, gatherings, queries
+from services.signups.errors import AlreadySignedUp, GatheringNotOpen, GatheringOver, SlotFull
 
 
 async def first_slot(sessions: async_sessionmaker[AsyncSession], gathering_id: int) -> int:
@@ -260,3 +261,53 @@ async def test_a_past_event_and_a_second_sign_up_are_refused_and_change_nothing(
         count = await session.scalar(select(func.count(Signup.id)))
         taken = await session.scalar(select(func.sum(GatheringSlot.taken)))
     assert (count, taken) == (1, 1)
+
+
+async def test_one_person_tapping_five_times_at_once_gets_one_place(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    leader: Actor,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    gathering_id = await bus_card_renewal(sessions, leader, folks.courtyard_id, clock(), policy)
+    async with sessions() as session:
+        slots = (await queries.details(session, gathering_id)).slots
+    wang = await actor(sessions, RESIDENT_ID)
+
+    async def sign(slot_id: int) -> str:
+        try:
+            async with sessions() as session, session.begin():
+                await booking.sign_up(session, wang, gathering_id, slot_id, clock(), policy)
+            return "placed"
+        except AlreadySignedUp:
+            return "refused"
+
+    results = await asyncio.gather(*(sign(slots[n % 2].id) for n in range(5)))
+    assert sorted(results) == ["placed", "refused", "refused", "refused", "refused"]
+    async with sessions() as session:
+        count = await session.scalar(select(func.count(Signup.id)))
+        taken = await session.scalar(select(func.sum(GatheringSlot.taken)))
+    assert (count, taken) == (1, 1)
+
+
+async def test_a_closed_event_takes_no_more_sign_ups(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    leader: Actor,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    gathering_id = await bus_card_renewal(sessions, leader, folks.courtyard_id, clock(), policy)
+    slot_id = await first_slot(sessions, gathering_id)
+    wang = await actor(sessions, RESIDENT_ID)
+    with pytest.raises(NotAllowed):
+        async with sessions() as session, session.begin():
+            await gatherings.close(session, wang, gathering_id, clock())
+    async with sessions() as session, session.begin():
+        await gatherings.close(session, leader, gathering_id, clock())
+    with pytest.raises(GatheringNotOpen):
+        async with sessions() as session, session.begin():
+            await booking.sign_up(session, wang, gathering_id, slot_id, clock(), policy)
+    async with sessions() as session:
+        assert await queries.open_for(session, wang, clock()) == []
