@@ -209,7 +209,11 @@ def booked(info: GatheringInfo, done: Booked, zone: ZoneInfo, *, for_other: bool
         head = (
             _("✅ %(name)s is signed up: %(slot)s") if for_other else _("✅ Signed up: %(slot)s")
         ) % values
-        tail = _("A reminder comes the day before.")
+        tail = (
+            _("The day before, a reminder goes to her or him (without a phone: to you).")
+            if for_other
+            else _("A reminder comes the day before.")
+        )
     text = "\n".join(
         [
             head,
