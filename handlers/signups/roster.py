@@ -16,7 +16,6 @@ from services.clock import Clock
 from services.policy import Policy
 from services.signups import roster
 from services.signups.permissions import ORGANIZERS
-from views.documents.errors import DocumentsUnavailable, explain
 from views.signups import export
 from views.signups import roster as view
 from views.signups.callbacks import CheckIn, Manage, RosterSlot
@@ -67,12 +66,11 @@ async def send_spreadsheet(
     policy: Policy,
 ) -> None:
     listed = await roster.roster(session, actor, callback_data.g)
-    try:
-        rendered = export.spreadsheet(listed, policy.timezone)
-    except DocumentsUnavailable as missing:
-        await query.answer(explain(missing, _), show_alert=True)
-        return
-    await answer_file(message_of(query), rendered)
+    rendered = export.spreadsheet(listed, policy.timezone)
+    if rendered.attachment is None:  # cannot be built here: the line says what to install
+        await message_of(query).answer(rendered.text)
+    else:
+        await answer_file(message_of(query), rendered)
     await query.answer()
 
 

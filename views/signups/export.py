@@ -1,4 +1,5 @@
-"""The check-in list as a spreadsheet for the organizer (sent as a document)."""
+"""The check-in list as a spreadsheet for the organizer (sent as a document; on a server that
+cannot build it, the one line saying what to install)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from aiogram.utils.i18n import gettext as _
 
 from models import SignupStatus
 from services.signups.roster import Roster
+from views.documents.rendered import with_document
 from views.documents.sheets import Cell, Sheet, workbook
-from views.outbox import Attachment, Rendered
+from views.outbox import Rendered
 from views.signups import words
 from views.text import h
 
@@ -44,10 +46,13 @@ def spreadsheet(roster: Roster, zone: ZoneInfo) -> Rendered:
                 ]
             )
     day = info.starts_at.astimezone(zone).strftime("%Y-%m-%d")
-    data = workbook([Sheet(title=info.title, header=header, rows=rows)])
     caption = _("📄 %(title)s, %(day)s: %(count)s people") % {
         "title": h(info.title),
         "day": day,
         "count": len(rows),
     }
-    return Rendered(caption, attachment=Attachment(data, f"{info.title}-{day}.xlsx"))
+    return with_document(
+        caption,
+        lambda: workbook([Sheet(title=info.title, header=header, rows=rows)]),
+        filename=f"{info.title}-{day}.xlsx",
+    )
