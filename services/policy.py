@@ -55,6 +55,7 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "signup.promoted": True,
     "signup.signed_for_you": True,
     "signup.reminder": True,
+    "signup.gathering_cancelled": True,
 }
 
 

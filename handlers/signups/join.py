@@ -21,7 +21,7 @@ from services.access import Actor, require
 from services.clock import Clock
 from services.errors import Stale
 from services.policy import Policy
-from services.signups import booking, queries
+from services.signups import booking, cancelling, queries
 from services.signups.errors import GatheringOver, SlotFull
 from services.signups.permissions import ORGANIZERS
 from views.menu import MenuButton
@@ -172,7 +172,7 @@ async def on_cancel(
         await message.edit_text(text, reply_markup=keyboard)
         await query.answer()
         return
-    promoted = await booking.cancel(session, actor, mine.id, clock(), policy)
+    promoted = await cancelling.cancel(session, actor, mine.id, clock(), policy)
     await message.edit_text(cards.cancelled(mine.title, promoted.name if promoted else None))
     await query.answer()
 

@@ -1,5 +1,5 @@
-"""The organizer's check-in list (per time: names and rooms, ✅ Arrived buttons) and the list
-as a spreadsheet, sent as a document."""
+"""The organizer's check-in list (per time: names and rooms, ✅ Arrived buttons), the list as
+a spreadsheet sent as a document, stopping sign-up and calling the event off."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.attachments import answer_file
 from handlers.flags import READS_ONLY
 from handlers.signups.common import message_of
-from services.access import Actor
+from services.access import Actor, require
 from services.clock import Clock
 from services.policy import Policy
-from services.signups import roster
+from services.signups import gatherings, queries, roster
 from services.signups.permissions import ORGANIZERS
-from views.signups import export
+from views.signups import cards, export
 from views.signups import roster as view
 from views.signups.callbacks import CheckIn, Manage, RosterSlot
 
@@ -80,4 +80,36 @@ def build() -> Router:
     router.callback_query(RosterSlot.filter(), flags=READS_ONLY)(show_slots)
     router.callback_query(CheckIn.filter())(on_check_in)
     router.callback_query(Manage.filter(F.a == "export"), flags=READS_ONLY)(send_spreadsheet)
+    router.callback_query(Manage.filter(F.a.in_({"close", "cancel"})), flags=READS_ONLY)(ask_ending)
+    router.callback_query(Manage.filter(F.a.in_({"close-ok", "cancel-ok"})))(end)
     return router
+
+
+async def ask_ending(
+    query: CallbackQuery, callback_data: Manage, session: AsyncSession, actor: Actor
+) -> None:
+    """🔒 Stop sign-up / ✖️ Call it off: asked first."""
+    info, _organizer = await queries.for_viewer(session, actor, callback_data.g)
+    require(actor, ORGANIZERS, info.courtyard_id)
+    text, keyboard = cards.ending_question(info, callback_data.a)
+    await message_of(query).edit_text(text, reply_markup=keyboard)
+    await query.answer()
+
+
+async def end(
+    query: CallbackQuery,
+    callback_data: Manage,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    action = callback_data.a.removesuffix("-ok")
+    told = 0
+    if action == "close":
+        await gatherings.close(session, actor, callback_data.g, clock())
+    else:
+        told = await gatherings.cancel(session, actor, callback_data.g, clock(), policy)
+    info = await queries.details(session, callback_data.g)
+    await message_of(query).edit_text(cards.ended(info, action, told))
+    await query.answer()

@@ -1,15 +1,16 @@
 """Creating and publishing a gathering: the event, its slots in one INSERT, an event row, and
-the announcement to the approved members in scope and the residents' group (one INSERT)."""
+the announcement to the approved members in scope and the residents' group (one INSERT);
+closing its sign-up, and calling it off (everyone signed up is told)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Gathering, GatheringSlot, GatheringStatus, GroupKind
+from models import Gathering, GatheringSlot, GatheringStatus, GroupKind, Signup, SignupStatus, User
 from services import audiences, events, outbox
 from services.access import Actor, require
 from services.audiences import Scope
@@ -18,7 +19,7 @@ from services.outbox import Recipient
 from services.policy import Policy
 from services.signups import queries
 from services.signups.errors import InvalidTitle
-from services.signups.messages import GatheringAnnounced
+from services.signups.messages import GatheringAnnounced, GatheringCancelled
 from services.signups.permissions import ORGANIZERS
 from services.signups.schedule import PlannedSlot, check_future
 
@@ -190,4 +191,83 @@ async def close(session: AsyncSession, actor: Actor, gathering_id: int, now: dat
         courtyard_id=row.courtyard_id,
         from_state=GatheringStatus.OPEN.value,
         to_state=GatheringStatus.CLOSED.value,
+    )
+
+
+async def cancel(
+    session: AsyncSession, actor: Actor, gathering_id: int, now: datetime, policy: Policy
+) -> int:
+    """Call the event off: no sign-ups, no reminders; everyone signed up or waiting is told
+    (a neighbour without Telegram through the grid leader who signed her up), in one INSERT.
+    Returns the messages written."""
+    row = await queries.gathering(session, gathering_id)
+    require(actor, ORGANIZERS, row.courtyard_id)
+    was = row.status
+    result = await session.execute(
+        update(Gathering)
+        .where(
+            Gathering.id == gathering_id,
+            Gathering.status.in_([GatheringStatus.OPEN, GatheringStatus.CLOSED]),
+        )
+        .values(status=GatheringStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        raise Stale()
+    await session.refresh(row)
+    events.record(
+        session,
+        at=now,
+        actor=actor,
+        subject_type="gathering",
+        subject_id=gathering_id,
+        action="cancelled",
+        courtyard_id=row.courtyard_id,
+        from_state=was.value,
+        to_state=GatheringStatus.CANCELLED.value,
+    )
+    people = (
+        await session.execute(
+            select(
+                Signup.id,
+                Signup.user_id,
+                Signup.signed_by,
+                User.name,
+                User.telegram_id,
+                GatheringSlot.starts_at,
+                GatheringSlot.ends_at,
+            )
+            .join(User, User.id == Signup.user_id)
+            .join(GatheringSlot, GatheringSlot.id == Signup.slot_id)
+            .where(
+                Signup.gathering_id == gathering_id,
+                Signup.status.in_([SignupStatus.BOOKED, SignupStatus.WAITING]),
+                GatheringSlot.ends_at > now,
+            )
+            .order_by(Signup.id)
+        )
+    ).all()
+    messages = []
+    for signup_id, user_id, signed_by, name, telegram_id, starts_at, ends_at in people:
+        offline = telegram_id is None and signed_by != user_id
+        messages.append(
+            outbox.Addressed(
+                Recipient(user_id=signed_by if offline else user_id),
+                GatheringCancelled(
+                    gathering_id=gathering_id,
+                    title=row.title,
+                    place=row.place,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    name=name,
+                    for_other=offline,
+                ),
+                f"signup-cancelled:{signup_id}",
+            )
+        )
+    return await outbox.enqueue_each(
+        session,
+        [m for m in messages if m.recipient.user_id != actor.user_id],
+        now=now,
+        quiet=policy.quiet_for(GatheringCancelled.kind),
     )

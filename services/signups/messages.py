@@ -57,3 +57,9 @@ class SignupReminder(SlotMessage):
     """The day before: the time and the place."""
 
     kind: ClassVar[str] = "signup.reminder"
+
+
+class GatheringCancelled(SlotMessage):
+    """The organizer called the event off: to everyone signed up or waiting."""
+
+    kind: ClassVar[str] = "signup.gathering_cancelled"

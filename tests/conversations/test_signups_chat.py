@@ -255,3 +255,44 @@ async def test_only_grid_leaders_and_admins_create_events(
     await person.sends("/newevent")
     assert "只有" in person.last_message()
     assert "📅 新建活动" not in person.menu()
+
+
+async def test_the_grid_leader_stops_sign_up_then_calls_the_event_off(
+    world: World,
+    people: dict[str, Person],
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    leader, wang, zhao = people["leader"], people["resident"], people["neighbour"]
+    for person in (wang, zhao, leader):
+        await person.sends("/start")
+    gathering_id = await bus_card_renewal(
+        sessions, await actor(sessions, LEADER_ID), people["folks"].courtyard_id, clock(), policy
+    )
+    await world.deliver()
+    await wang.sends(f"/start signup-{gathering_id}")
+    await wang.taps("9:00 剩 5 位")
+    await wang.taps("✅ 确认报名")
+
+    await leader.sends("/events")
+    await leader.taps("公交卡年审 · 11-29（周日）")
+    await leader.taps("🔒 停止报名")
+    assert "已报名的人保留名额" in leader.last_message()
+    await leader.taps("🔒 是，停止报名")
+    assert "报名已停止" in leader.last_message()
+    await zhao.sends(f"/start signup-{gathering_id}")
+    assert "这个活动的报名已经结束。" in zhao.last_message()
+    shown = list(world.telegram.chat(zhao.id).messages.values())[-1]
+    assert shown.reply_markup is None  # no times to tap
+
+    await leader.sends("/events")
+    assert "公交卡年审" not in " ".join(leader.buttons())  # closed: off the list
+    await leader.sends(f"/start signup-{gathering_id}")
+    await leader.taps("✖️ 取消活动")
+    assert "报名和排队的人都会收到通知" in leader.last_message()
+    await leader.taps("✖️ 是，取消活动")
+    assert "已取消，正在通知 1 人" in leader.last_message()
+    told = wang.last_message()
+    assert "✖️ 活动取消了，抱歉。不用来了：" in told
+    assert "🕘 11-29（周日） 9:00-9:15" in told

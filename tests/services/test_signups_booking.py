@@ -19,7 +19,7 @@ from services.access import Actor
 from services.clock import FixedClock
 from services.errors import NotAllowed
 from services.policy import Policy
-from services.signups import booking, gatherings, queries
+from services.signups import booking, cancelling, gatherings, queries
 from services.signups.errors import AlreadySignedUp, GatheringNotOpen, GatheringOver, SlotFull
 
 
@@ -156,7 +156,7 @@ async def test_a_cancel_promotes_the_first_in_line_who_is_told(
     assert (got["赵大爷"].position, got["孙先生"].position) == (1, 2)
 
     async with sessions() as session, session.begin():
-        promoted = await booking.cancel(session, wang, got["王阿姨"].signup_id, clock(), policy)
+        promoted = await cancelling.cancel(session, wang, got["王阿姨"].signup_id, clock(), policy)
     assert promoted is not None
     assert promoted.name == "赵大爷"
     rows = {s.user_id: s for s in await signups(sessions, slot_id)}
@@ -174,9 +174,9 @@ async def test_a_cancel_promotes_the_first_in_line_who_is_told(
 
     # the one with the place cancels too: 孙先生 gets it; then he cancels: the place is free
     async with sessions() as session, session.begin():
-        await booking.cancel(session, zhao, rows[zhao.user_id].id, clock(), policy)
+        await cancelling.cancel(session, zhao, rows[zhao.user_id].id, clock(), policy)
     async with sessions() as session, session.begin():
-        assert await booking.cancel(session, sun, rows[sun.user_id].id, clock(), policy) is None
+        assert await cancelling.cancel(session, sun, rows[sun.user_id].id, clock(), policy) is None
     assert (await slot_row(sessions, slot_id)).taken == 0
     async with sessions() as session:
         actions = list(
@@ -221,7 +221,7 @@ async def test_an_offline_neighbour_promoted_is_told_through_her_grid_leader(
         assert (event.actor_id, event.data["acting_for"]) == (leader.user_id, grandma)
     assert await outbox_rows(sessions, "signup.signed_for_you") == []  # she has no Telegram
     async with sessions() as session, session.begin():
-        await booking.cancel(session, wang, first.signup_id, clock(), policy)
+        await cancelling.cancel(session, wang, first.signup_id, clock(), policy)
     told = await outbox_rows(sessions, "signup.promoted")
     assert [(r.user_id, r.payload["name"], r.payload["for_other"]) for r in told] == [
         (leader.user_id, "刘奶奶", True)
@@ -256,7 +256,7 @@ async def test_a_past_event_and_a_second_sign_up_are_refused_and_change_nothing(
         mine = await queries.signups_of(session, wang.user_id, clock())
     with pytest.raises(GatheringOver):
         async with sessions() as session, session.begin():
-            await booking.cancel(session, wang, mine[0].id, clock(), policy)
+            await cancelling.cancel(session, wang, mine[0].id, clock(), policy)
     async with sessions() as session:
         count = await session.scalar(select(func.count(Signup.id)))
         taken = await session.scalar(select(func.sum(GatheringSlot.taken)))

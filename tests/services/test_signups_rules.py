@@ -29,10 +29,10 @@ from services import courtyards, roles
 from services.access import Actor, Role
 from services.audiences import Scope
 from services.clock import FixedClock
-from services.errors import NotAllowed
+from services.errors import NotAllowed, Stale
 from services.policy import Policy
-from services.signups import booking, gatherings, queries, reminders, roster
-from services.signups.errors import NotInScope
+from services.signups import booking, cancelling, gatherings, queries, reminders, roster
+from services.signups.errors import GatheringNotOpen, NotInScope
 from services.signups.schedule import parse_slots
 
 RESIDENTS_GROUP = -100777
@@ -228,7 +228,7 @@ async def test_who_may_do_what(
         who = await actor(sessions, telegram_id)
         with pytest.raises(NotAllowed):
             async with sessions() as session, session.begin():
-                await booking.cancel(session, who, placed.signup_id, clock(), policy)
+                await cancelling.cancel(session, who, placed.signup_id, clock(), policy)
         with pytest.raises(NotAllowed):
             async with sessions() as session, session.begin():
                 await roster.check_in(session, who, placed.signup_id, clock())
@@ -244,3 +244,51 @@ async def test_who_may_do_what(
     async with sessions() as session, session.begin():
         assert await roster.check_in(session, leader, placed.signup_id, clock()) is True
     assert other["id"] != folks.courtyard_id
+
+
+async def test_calling_an_event_off_tells_everyone_signed_up_once(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    leader: Actor,
+    actor_of: ActorOf,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    gathering_id = await bus_card_renewal(
+        sessions, leader, folks.courtyard_id, clock(), policy, slots="9:00-9:15 1人"
+    )
+    async with sessions() as session:
+        slot = (await queries.details(session, gathering_id)).slots[0].id
+    wang, zhao = [await actor(sessions, t) for t in (RESIDENT_ID, NEIGHBOUR_ID)]
+    home = folks.homes["1号楼-1单元-101"]
+    grandma = await offline_neighbour(sessions, home, clock(), "刘奶奶")
+    async with sessions() as session, session.begin():
+        await booking.sign_up(session, wang, gathering_id, slot, clock(), policy)
+        await booking.sign_up(session, zhao, gathering_id, slot, clock(), policy, wait=True)
+        await booking.sign_up(
+            session, leader, gathering_id, slot, clock(), policy,
+            wait=True, person_id=grandma, household_id=home,
+        )  # fmt: skip
+    with pytest.raises(NotAllowed):
+        async with sessions() as session, session.begin():
+            await gatherings.cancel(session, wang, gathering_id, clock(), policy)
+    admin = await actor_of(ADMIN_ID)  # the service center calls it off
+    async with sessions() as session, session.begin():
+        assert await gatherings.cancel(session, admin, gathering_id, clock(), policy) == 3
+    told = await rows(sessions, "signup.gathering_cancelled")
+    assert [(r.user_id, r.payload["name"], r.payload["for_other"]) for r in told] == [
+        (wang.user_id, "王阿姨", False),
+        (zhao.user_id, "赵大爷", False),
+        (leader.user_id, "刘奶奶", True),  # who signed her up tells her
+    ]
+    with pytest.raises(Stale):  # once
+        async with sessions() as session, session.begin():
+            await gatherings.cancel(session, leader, gathering_id, clock(), policy)
+    with pytest.raises(GatheringNotOpen):
+        async with sessions() as session, session.begin():
+            await booking.sign_up(session, wang, gathering_id, slot, clock(), policy)
+    async with sessions() as session, session.begin():
+        assert await queries.open_for(session, wang, clock()) == []
+        assert await queries.signups_of(session, wang.user_id, clock()) == []
+        clock.advance(hours=14)  # the evening before: no reminder for a cancelled event
+        assert await reminders.sweep(session, clock(), policy) == 0

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from models import SignupStatus
+from models import GatheringStatus, SignupStatus
 from services.signups.booking import Booked
 from services.signups.queries import GatheringInfo, MySignup, SlotInfo
 from views.signups import words
@@ -104,7 +104,13 @@ def gathering(
         _("Places taken: %(taken)s of %(places)s") % {"taken": info.taken, "places": info.places},
     ]
     rows: list[list[InlineKeyboardButton]] = []
-    if mine:
+    if info.status is not GatheringStatus.OPEN:
+        parts.append(
+            _("Sign-up for this event is closed.")
+            if info.status is GatheringStatus.CLOSED
+            else _("✖️ This event was called off.")
+        )
+    if mine and info.status is not GatheringStatus.CANCELLED:
         m = mine[0]
         slot = words.times(m.starts_at, m.ends_at, zone)
         if m.status is SignupStatus.WAITING:
@@ -116,11 +122,11 @@ def gathering(
         else:
             parts.append(_("✅ You are signed up: %(slot)s") % {"slot": slot})
             rows.append([_button(_("Cancel my sign-up"), CancelSignup(sg=m.id).pack())])
-    else:
+    elif info.status is GatheringStatus.OPEN:
         buttons = slot_buttons(info, now, zone)
         parts.append(_("Choose a time:") if buttons else _("All times have passed."))
         rows.extend(buttons)
-    if organizer:
+    if organizer and info.status is not GatheringStatus.CANCELLED:
         rows.append(
             [
                 _button(_("👥 Check-in list"), Manage(g=info.id, a="roster").pack()),
@@ -128,6 +134,10 @@ def gathering(
             ]
         )
         rows.append([_button(_("📄 List as a spreadsheet"), Manage(g=info.id, a="export").pack())])
+        ending = [_button(_("✖️ Call it off"), Manage(g=info.id, a="cancel").pack())]
+        if info.status is GatheringStatus.OPEN:
+            ending.insert(0, _button(_("🔒 Stop sign-up"), Manage(g=info.id, a="close").pack()))
+        rows.append(ending)
     return "\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -249,3 +259,31 @@ def cancelled(title: str, promoted: str | None) -> str:
     if promoted:
         text += "\n" + _("The place went to the first in the waiting list.")
     return text
+
+
+def ending_question(info: GatheringInfo, action: str) -> Screen:
+    """Before closing sign-up ("close") or calling the event off ("cancel")."""
+    if action == "close":
+        text = _("Stop sign-up for %(title)s? Those signed up keep their places.")
+        yes = _("🔒 Yes, stop sign-up")
+    else:
+        text = _("Call off %(title)s? Everyone signed up or waiting is told.")
+        yes = _("✖️ Yes, call it off")
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(yes, Manage(g=info.id, a=f"{action}-ok").pack())],
+            [_button(_("↩️ Back"), OpenGathering(g=info.id).pack())],
+        ]
+    )
+    return text % {"title": h(info.title)}, keyboard
+
+
+def ended(info: GatheringInfo, action: str, told: int) -> str:
+    if action == "close":
+        return _("🔒 Sign-up for %(title)s is closed. The check-in list stays.") % {
+            "title": h(info.title)
+        }
+    return _("✖️ %(title)s is called off. %(count)s people are being told.") % {
+        "title": h(info.title),
+        "count": told,
+    }

@@ -8,9 +8,11 @@ from aiogram.utils.i18n import gettext as _
 
 from services.signups.messages import (
     GatheringAnnounced,
+    GatheringCancelled,
     SignedUpForYou,
     SignupPromoted,
     SignupReminder,
+    SlotMessage,
 )
 from views.outbox import RenderContext, Rendered, Renderers
 from views.signups import words
@@ -49,7 +51,7 @@ def announced(payload: GatheringAnnounced, context: RenderContext) -> Rendered:
     return Rendered("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[button]]))
 
 
-def _slot(payload: SignupPromoted | SignedUpForYou | SignupReminder, context: RenderContext) -> str:
+def _slot(payload: SlotMessage, context: RenderContext) -> str:
     return "\n".join(
         [
             f"<b>{h(payload.title)}</b>",
@@ -60,7 +62,7 @@ def _slot(payload: SignupPromoted | SignedUpForYou | SignupReminder, context: Re
     )
 
 
-def _open(payload: SignupPromoted | SignedUpForYou | SignupReminder) -> InlineKeyboardMarkup:
+def _open(payload: SlotMessage) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -100,7 +102,16 @@ def reminder(payload: SignupReminder, context: RenderContext) -> Rendered:
     )
 
 
+def gathering_cancelled(payload: GatheringCancelled, context: RenderContext) -> Rendered:
+    if payload.for_other:
+        head = _("✖️ Called off. Please tell %(name)s (no phone):") % {"name": h(payload.name)}
+    else:
+        head = _("✖️ Called off, sorry. You do not need to come:")
+    return Rendered(head + "\n" + _slot(payload, context))
+
+
 RENDERERS: Renderers = {
+    GatheringCancelled: gathering_cancelled,
     GatheringAnnounced: announced,
     SignupPromoted: promoted,
     SignedUpForYou: signed_for_you,
