@@ -1,8 +1,8 @@
 """Signing up (cancelling is in services.signups.cancelling). Capacity is never exceeded,
-whatever the concurrency: a place is taken only by one conditional UPDATE (taken < capacity) on the slot's row, and a person has at
-most one sign-up per gathering (a unique index over the sign-ups not cancelled). A full slot
-offers its waiting list, numbered by another UPDATE of the slot's row; a cancelled place goes
-to the first in the waiting list, who is told through the outbox.
+whatever the concurrency: a place is taken only by one conditional UPDATE (taken < capacity)
+on the slot's row, and a person has at most one sign-up per gathering (a unique index over the
+sign-ups not cancelled). A full slot offers its waiting list, numbered by another UPDATE of
+the slot's row.
 
 Sign-ups are per PERSON, by name: for the elderly's bus-card renewal each person must come
 (their card, their photo), so a couple of one household takes two places; a grid leader signs
