@@ -311,3 +311,42 @@ async def test_a_closed_event_takes_no_more_sign_ups(
             await booking.sign_up(session, wang, gathering_id, slot_id, clock(), policy)
     async with sessions() as session:
         assert await queries.open_for(session, wang, clock()) == []
+
+
+async def test_five_cancels_at_once_promote_the_first_five_in_line(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    leader: Actor,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    gathering_id = await bus_card_renewal(
+        sessions, leader, folks.courtyard_id, clock(), policy, slots="9:00-10:00 5人"
+    )
+    slot_id = await first_slot(sessions, gathering_id)
+    people = [
+        await actor(sessions, t) for t in await residents(sessions, folks.courtyard_id, clock(), 12)
+    ]
+    placed = []
+    for who in people:  # one after another: five places, then seven in line, in this order
+        async with sessions() as session, session.begin():
+            placed.append(
+                await booking.sign_up(
+                    session, who, gathering_id, slot_id, clock(), policy, wait=True
+                )
+            )
+
+    async def cancel(who: Actor, signup_id: int) -> None:
+        async with sessions() as session, session.begin():
+            await cancelling.cancel(session, who, signup_id, clock(), policy)
+
+    await asyncio.gather(*(cancel(people[n], placed[n].signup_id) for n in range(5)))
+    stored = {s.user_id: s for s in await signups(sessions, slot_id)}
+    status = [stored[p.user_id].status for p in people]
+    assert (
+        status
+        == [SignupStatus.CANCELLED] * 5 + [SignupStatus.BOOKED] * 5 + [SignupStatus.WAITING] * 2
+    )
+    assert (await slot_row(sessions, slot_id)).taken == 5
+    told = await outbox_rows(sessions, "signup.promoted")
+    assert sorted(r.user_id for r in told) == sorted(p.user_id for p in people[5:10])

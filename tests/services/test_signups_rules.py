@@ -292,3 +292,17 @@ async def test_calling_an_event_off_tells_everyone_signed_up_once(
         assert await queries.signups_of(session, wang.user_id, clock()) == []
         clock.advance(hours=14)  # the evening before: no reminder for a cancelled event
         assert await reminders.sweep(session, clock(), policy) == 0
+
+
+async def test_an_event_published_at_night_is_announced_in_the_morning(
+    sessions: async_sessionmaker[AsyncSession],
+    folks: TicketPeople,
+    leader: Actor,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    clock.now = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)  # 22:30 in Zhengzhou
+    await bus_card_renewal(sessions, leader, folks.courtyard_id, clock(), policy, days=2)
+    sent = await rows(sessions, "signup.announced")
+    assert len(sent) == 3  # 王阿姨, 赵大爷, 孙先生
+    assert {r.not_before for r in sent} == {datetime(2026, 11, 29, 0, 0, tzinfo=UTC)}  # 8:00
