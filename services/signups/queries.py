@@ -108,38 +108,64 @@ async def gathering(session: AsyncSession, gathering_id: int) -> Gathering:
 
 
 async def details(session: AsyncSession, gathering_id: int) -> GatheringInfo:
-    row = await gathering(session, gathering_id)
-    name = await session.scalar(select(Courtyard.name).where(Courtyard.id == row.courtyard_id))
-    waiting = (
-        select(Signup.slot_id, func.count().label("n"))
-        .where(Signup.gathering_id == row.id, Signup.status == SignupStatus.WAITING)
-        .group_by(Signup.slot_id)
-        .subquery()
-    )
-    slots = (
+    await gathering(session, gathering_id)  # NotFound first
+    return (await details_of(session, [gathering_id]))[0]
+
+
+async def details_of(session: AsyncSession, gathering_ids: list[int]) -> list[GatheringInfo]:
+    """Several gatherings with their slots and waiting lists, in the order given: three
+    queries, whatever their number."""
+    if not gathering_ids:
+        return []
+    rows = (
         await session.execute(
-            select(GatheringSlot, func.coalesce(waiting.c.n, 0))
-            .outerjoin(waiting, waiting.c.slot_id == GatheringSlot.id)
-            .where(GatheringSlot.gathering_id == row.id)
-            .order_by(GatheringSlot.starts_at)
+            select(Gathering, Courtyard.name)
+            .join(Courtyard, Courtyard.id == Gathering.courtyard_id)
+            .where(Gathering.id.in_(gathering_ids))
             .execution_options(populate_existing=True)
         )
     ).all()
-    return GatheringInfo(
-        id=row.id,
-        courtyard_id=row.courtyard_id,
-        courtyard=name or "",
-        title=row.title,
-        place=row.place,
-        description=row.description,
-        status=row.status,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        notice_id=row.notice_id,
-        slots=tuple(
-            SlotInfo(s.id, s.starts_at, s.ends_at, s.capacity, s.taken, int(n)) for s, n in slots
-        ),
+    waiting = dict(
+        (
+            await session.execute(
+                select(Signup.slot_id, func.count())
+                .where(
+                    Signup.gathering_id.in_(gathering_ids),
+                    Signup.status == SignupStatus.WAITING,
+                )
+                .group_by(Signup.slot_id)
+            )
+        )
+        .tuples()
+        .all()
     )
+    slots: dict[int, list[SlotInfo]] = {}
+    for s in await session.scalars(
+        select(GatheringSlot)
+        .where(GatheringSlot.gathering_id.in_(gathering_ids))
+        .order_by(GatheringSlot.starts_at)
+        .execution_options(populate_existing=True)
+    ):
+        slots.setdefault(s.gathering_id, []).append(
+            SlotInfo(s.id, s.starts_at, s.ends_at, s.capacity, s.taken, int(waiting.get(s.id, 0)))
+        )
+    found = {
+        row.id: GatheringInfo(
+            id=row.id,
+            courtyard_id=row.courtyard_id,
+            courtyard=name,
+            title=row.title,
+            place=row.place,
+            description=row.description,
+            status=row.status,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            notice_id=row.notice_id,
+            slots=tuple(slots.get(row.id, ())),
+        )
+        for row, name in rows
+    }
+    return [found[i] for i in gathering_ids if i in found]
 
 
 async def in_scope_households(
@@ -160,7 +186,6 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime) -> list[G
     """Gatherings still ahead that the person may sign up for (her households in scope) or
     organizes (a grid leader's courtyards), soonest first."""
     led = actor.courtyards_as(ORGANIZERS)
-    homes = list(actor.households)
     query = select(Gathering).where(
         Gathering.status == GatheringStatus.OPEN, Gathering.ends_at > now
     )
@@ -168,12 +193,21 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime) -> list[G
         yards = set(led) | set(actor.households.values())
         query = query.where(Gathering.courtyard_id.in_(yards))
     rows = (await session.scalars(query.order_by(Gathering.starts_at, Gathering.id))).all()
-    shown: list[GatheringInfo] = []
-    for row in rows:
-        leads = led is None or row.courtyard_id in led
-        if leads or await in_scope_households(session, row, homes):
-            shown.append(await details(session, row.id))
-    return shown
+    homes = (
+        await session.execute(
+            select(Household.courtyard_id, Household.building, Household.unit).where(
+                Household.id.in_(list(actor.households))
+            )
+        )
+    ).all()
+
+    def for_her(row: Gathering) -> bool:
+        if led is None or row.courtyard_id in led:
+            return True
+        scope = scope_of(row)
+        return any(scope.includes(c, b, u) for c, b, u in homes)
+
+    return await details_of(session, [row.id for row in rows if for_her(row)])
 
 
 async def signups_of(

@@ -84,7 +84,9 @@ async def test_publishing_tells_the_scope_and_the_group_once(
     assert again == 0
     # 赵大爷 is outside the scope: the event is not his to see or join
     zhao = await actor(sessions, NEIGHBOUR_ID)
+    wang = await actor(sessions, RESIDENT_ID)
     async with sessions() as session:
+        assert [g.id for g in await queries.open_for(session, wang, clock())] == [gathering_id]
         assert await queries.open_for(session, zhao, clock()) == []
         slot = (await queries.details(session, gathering_id)).slots[0].id
     with pytest.raises(NotInScope):
