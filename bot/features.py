@@ -13,10 +13,12 @@ from babel.support import LazyProxy
 
 import handlers.fees
 import handlers.people
+import handlers.signups
 import handlers.tickets
 import handlers.visits
 import handlers.votes
 import scheduler.jobs
+import scheduler.signups
 import scheduler.tickets
 import scheduler.votes
 import views.fees.menu
@@ -24,6 +26,8 @@ import views.fees.renderers
 import views.membership
 import views.people
 import views.roles
+import views.signups.menu
+import views.signups.renderers
 import views.tickets.menu
 import views.tickets.renderers
 import views.visits
@@ -105,6 +109,17 @@ FEES = Feature(
     commands=views.fees.menu.COMMANDS,
 )
 
+SIGNUPS = Feature(
+    name="signups",
+    routers=handlers.signups.routers,
+    step_routers=handlers.signups.input_routers,
+    renderers=views.signups.renderers.RENDERERS,
+    menu=views.signups.menu.MENU,
+    help=views.signups.menu.HELP_LINES,
+    commands=views.signups.menu.COMMANDS,
+    jobs=scheduler.signups.JOBS,
+)
+
 # the grid leaders' list of households to see in person; the kinds on it come from the
 # features that put households there (their `visit_kinds`)
 VISITS = Feature(
@@ -115,8 +130,9 @@ VISITS = Feature(
     commands=views.visits.COMMANDS,
 )
 
-# votes first: its `/start vote-<id>` deep link must be seen before the invite deep link
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, PEOPLE, VISITS)
+# votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
+# deep links must be seen before the invite deep link
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, SIGNUPS, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -20,6 +20,7 @@ from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.signup import Gathering, GatheringSlot, GatheringStatus, Signup, SignupStatus
 from models.ticket import (
     ALL_CATEGORIES,
     OPEN_STATUSES,
@@ -67,6 +68,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "Gathering",
+    "GatheringSlot",
+    "GatheringStatus",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -89,6 +93,8 @@ __all__ = [
     "Relation",
     "RoleAssignment",
     "Rounding",
+    "Signup",
+    "SignupStatus",
     "Ticket",
     "TicketCategory",
     "TicketCounter",
