@@ -17,6 +17,14 @@ from models.fee import (
     Rounding,
 )
 from models.household import Household
+from models.notice import (
+    AttachmentKind,
+    Notice,
+    NoticeAck,
+    NoticePlace,
+    NoticeScopeKind,
+    NoticeStatus,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
 from models.ticket import (
@@ -41,6 +49,7 @@ __all__ = [
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "AttachmentKind",
     "Base",
     "BillLine",
     "Courtyard",
@@ -57,6 +66,11 @@ __all__ = [
     "MediaStage",
     "Membership",
     "MembershipStatus",
+    "Notice",
+    "NoticeAck",
+    "NoticePlace",
+    "NoticeScopeKind",
+    "NoticeStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Payment",
