@@ -11,11 +11,15 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.notices
 import handlers.people
 import handlers.tickets
 import scheduler.jobs
+import scheduler.notices
 import scheduler.tickets
 import views.membership
+import views.notices.menu
+import views.notices.renderers
 import views.people
 import views.roles
 import views.tickets.menu
@@ -70,7 +74,18 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
+NOTICES = Feature(
+    name="notices",
+    routers=handlers.notices.routers,
+    step_routers=handlers.notices.input_routers,
+    renderers=views.notices.renderers.RENDERERS,
+    menu=views.notices.menu.MENU,
+    help=views.notices.menu.HELP_LINES,
+    commands=views.notices.menu.COMMANDS,
+    jobs=scheduler.notices.JOBS,
+)
+
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, NOTICES, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

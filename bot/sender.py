@@ -257,6 +257,14 @@ class OutboxSender:
                 reply_markup=rendered.reply_markup,
                 request_timeout=self.settings.send_timeout,
             )
+        elif rendered.document is not None:
+            sent = await self.bot.send_document(
+                chat_id,
+                rendered.document,
+                caption=rendered.text,
+                reply_markup=rendered.reply_markup,
+                request_timeout=self.settings.send_timeout,
+            )
         else:
             sent = await self.bot.send_message(
                 chat_id,
@@ -264,7 +272,19 @@ class OutboxSender:
                 reply_markup=rendered.reply_markup,
                 request_timeout=self.settings.send_timeout,
             )
+        if rendered.pin:
+            await self._pin(chat_id, sent.message_id)
         return sent.message_id
+
+    async def _pin(self, chat_id: int, message_id: int) -> None:
+        """A follow-up of a sent message: pin it (an urgent notice in a group). The message
+        is out either way: a group that gave the bot no right to pin just keeps it unpinned."""
+        try:
+            await self.bot.pin_chat_message(
+                chat_id, message_id, request_timeout=self.settings.send_timeout
+            )
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError) as error:
+            log.warning("could not pin message %s in chat %s: %s", message_id, chat_id, error)
 
     async def _record(self, mark: Callable[..., Awaitable[bool]], *args: object) -> None:
         """Record an outcome, if the row is still ours (else its new holder records it)."""

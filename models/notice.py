@@ -77,6 +77,9 @@ class Notice(Base):
     households: Mapped[int] = mapped_column(default=0)  # in scope when it was scheduled
     reminded_at: Mapped[datetime | None]  # the one reminder to those who did not acknowledge
     deadline_told_at: Mapped[datetime | None]  # the author was told the deadline passed
+    # households nobody reaches were put on the grid leader's visit list (at going out, and
+    # once more an hour later for those found blocked while it was delivered)
+    visits_listed_at: Mapped[datetime | None]
 
 
 class NoticePlace(Base):

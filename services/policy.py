@@ -51,6 +51,11 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    # notices: normal ones wait for the morning; urgent ones (water cut now) never wait
+    "notice.post": True,
+    "notice.letter": True,
+    "notice.reminder": True,
+    "notice.deadline": True,
 }
 
 

@@ -20,6 +20,8 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    PinChatMessage,
+    SendDocument,
     SendMessage,
     SendPhoto,
     SendVoice,
@@ -31,6 +33,7 @@ from aiogram.types import (
     ChatMemberLeft,
     ChatMemberMember,
     ChatMemberUpdated,
+    Document,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -72,6 +75,7 @@ class ChatLog:
     messages: dict[int, Message] = field(default_factory=dict)
     reply_keyboard: ReplyKeyboardMarkup | None = None
     alerts: list[str] = field(default_factory=list)
+    pinned: int | None = None  # the message id pinned in the chat
 
 
 class VirtualTime:
@@ -139,7 +143,9 @@ class FakeTelegram(BaseSession):
                 del self.failures[index]
                 self.requests.append(Sent(self.time.now, method, chat_id))
                 raise error
-        if chat_id in self.blocked and isinstance(method, SendMessage | SendPhoto | SendVoice):
+        if chat_id in self.blocked and isinstance(
+            method, SendMessage | SendPhoto | SendVoice | SendDocument
+        ):
             self.requests.append(Sent(self.time.now, method, chat_id))
             raise TelegramForbiddenError(
                 method=method, message="Forbidden: bot was blocked by the user"
@@ -154,7 +160,7 @@ class FakeTelegram(BaseSession):
         unescaped value in any message fails the conversation that sent it."""
         if isinstance(method, SendMessage | EditMessageText):
             text: str | None = method.text
-        elif isinstance(method, SendPhoto | SendVoice):
+        elif isinstance(method, SendPhoto | SendVoice | SendDocument):
             text = method.caption
         else:
             return
@@ -171,7 +177,10 @@ class FakeTelegram(BaseSession):
     def _answer(self, method: TelegramMethod[Any], sent: Sent) -> Any:
         if isinstance(method, GetMe):
             return bot_user()
-        if isinstance(method, SendMessage | SendPhoto):
+        if isinstance(method, PinChatMessage):
+            self.chat(int(method.chat_id)).pinned = method.message_id
+            return True
+        if isinstance(method, SendMessage | SendPhoto | SendDocument):
             assert sent.chat_id is not None
             message = self._message(sent.chat_id, method)
             sent.message_id = message.message_id
@@ -205,7 +214,7 @@ class FakeTelegram(BaseSession):
             return True
         return True
 
-    def _message(self, chat_id: int, method: SendMessage | SendPhoto) -> Message:
+    def _message(self, chat_id: int, method: SendMessage | SendPhoto | SendDocument) -> Message:
         log = self.chat(chat_id)
         markup = method.reply_markup
         if isinstance(markup, ReplyKeyboardMarkup):
@@ -219,7 +228,10 @@ class FakeTelegram(BaseSession):
             chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
             from_user=bot_user(),
             text=text,
-            caption=method.caption if isinstance(method, SendPhoto) else None,
+            caption=method.caption if isinstance(method, SendPhoto | SendDocument) else None,
+            document=Document(file_id=str(method.document), file_unique_id="d")
+            if isinstance(method, SendDocument)
+            else None,
             photo=[PhotoSize(file_id=str(method.photo), file_unique_id="u", width=1, height=1)]
             if isinstance(method, SendPhoto)
             else None,

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("households", sa.Integer(), nullable=False),
         sa.Column("reminded_at", UTC, nullable=True),
         sa.Column("deadline_told_at", UTC, nullable=True),
+        sa.Column("visits_listed_at", UTC, nullable=True),
         sa.ForeignKeyConstraint(
             ["courtyard_id"],
             ["courtyards.id"],
