@@ -28,6 +28,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
     ChatMemberLeft,
@@ -70,12 +71,24 @@ class Sent:
     message_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file the bot uploaded (a chart, a spreadsheet, a PDF), as the chat received it."""
+
+    filename: str
+    data: bytes
+    as_photo: bool
+    caption: str | None
+    message_id: int
+
+
 @dataclass
 class ChatLog:
     messages: dict[int, Message] = field(default_factory=dict)
     reply_keyboard: ReplyKeyboardMarkup | None = None
     alerts: list[str] = field(default_factory=list)
     pinned: int | None = None  # the message id pinned in the chat
+    files: list[ReceivedFile] = field(default_factory=list)
 
 
 class VirtualTime:
@@ -221,24 +234,44 @@ class FakeTelegram(BaseSession):
             log.reply_keyboard = markup
         elif isinstance(markup, ReplyKeyboardRemove):
             log.reply_keyboard = None
+        message_id = self.next_message_id()
         text = method.text if isinstance(method, SendMessage) else None
+        caption = None if isinstance(method, SendMessage) else method.caption
+        photo = document = None
+        if isinstance(method, SendPhoto):
+            file_id = self._received(log, method.photo, message_id, caption, as_photo=True)
+            photo = [PhotoSize(file_id=file_id, file_unique_id="u", width=1, height=1)]
+        elif isinstance(method, SendDocument):
+            file_id = self._received(log, method.document, message_id, caption, as_photo=False)
+            name = (
+                method.document.filename if isinstance(method.document, BufferedInputFile) else None
+            )
+            document = Document(file_id=file_id, file_unique_id="d", file_name=name)
         message = Message(
-            message_id=self.next_message_id(),
+            message_id=message_id,
             date=datetime.now(UTC),
             chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
             from_user=bot_user(),
             text=text,
-            caption=method.caption if isinstance(method, SendPhoto | SendDocument) else None,
-            document=Document(file_id=str(method.document), file_unique_id="d")
-            if isinstance(method, SendDocument)
-            else None,
-            photo=[PhotoSize(file_id=str(method.photo), file_unique_id="u", width=1, height=1)]
-            if isinstance(method, SendPhoto)
-            else None,
+            caption=caption,
+            photo=photo,
+            document=document,
             reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
         )
         log.messages[message.message_id] = message
         return message
+
+    @staticmethod
+    def _received(
+        log: ChatLog, file: Any, message_id: int, caption: str | None, *, as_photo: bool
+    ) -> str:
+        """The file id Telegram would give: a file id sent again stays; an upload is kept."""
+        if not isinstance(file, BufferedInputFile):
+            return str(file)
+        log.files.append(
+            ReceivedFile(file.filename or "", file.data, as_photo, caption, message_id)
+        )
+        return f"upload-{message_id}"
 
 
 def bot_user() -> User:
@@ -461,6 +494,10 @@ class Person:
         texts = self.texts(chat)
         assert texts, f"{self.user.first_name} received nothing"
         return texts[-1]
+
+    def files(self, chat: Chat | None = None) -> list[ReceivedFile]:
+        """Files the bot uploaded to this person (or chat), oldest first."""
+        return list(self._log(chat).files)
 
     def alerts(self) -> list[str]:
         """What tapping buttons showed this person (answerCallbackQuery texts), in order."""
