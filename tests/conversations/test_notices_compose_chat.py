@@ -148,7 +148,6 @@ async def test_urgent_photo_pinned_and_residents_read_later(
         notice_people["resident"],
         notice_people["neighbour"],
     )
-    group = notice_people["group"]
     await leader.sends("📢 发通知")
     await leader.sends_photo("photo-burst-pipe", caption="2号楼水管爆裂，正在抢修，暂时停水。")
     await leader.taps("🏢 选楼栋")
@@ -162,7 +161,8 @@ async def test_urgent_photo_pinned_and_residents_read_later(
     await sweep(world)
     assert wang.last_message().startswith("🔴 <b>紧急通知</b> · 纬三路13号院\n致：2号楼")
     post = list(world.telegram.chat(RESIDENTS_GROUP).messages.values())[-1]
-    assert post.photo and post.photo[-1].file_id == "photo-burst-pipe"
+    assert post.photo
+    assert post.photo[-1].file_id == "photo-burst-pipe"
     assert world.telegram.chat(RESIDENTS_GROUP).pinned == post.message_id
     assert zhao.texts() == []  # 1号楼
 

@@ -4,7 +4,7 @@ pinned and never waiting for the morning, and the households told in person."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,11 +19,11 @@ from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, TWO_HOMES_ID, actor
 from models import AttachmentKind, NoticeStatus, OutboxStatus
 from services import visits
 from services.clock import FixedClock
+from services.errors import NotAllowed
 from services.notices import compose
 from services.notices.compose import Attachment, Draft
 from services.notices.errors import EmptyScope, OneCourtyardOnly
 from services.policy import Policy
-from services.errors import NotAllowed
 
 
 @pytest.fixture
