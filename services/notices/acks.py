@@ -39,7 +39,6 @@ from services.notices.errors import (
 )
 from services.notices.machine import NOTICES, NoticeAction, NoticeParty
 from services.notices.messages import NoticeReminder
-from services.outbox import Recipient
 from services.policy import Policy
 from services.statemachine import Refusal
 
@@ -186,27 +185,24 @@ async def remind(
         raise DeadlineNotPassed()
     NOTICES.check(notice.status, NoticeAction.REMIND, {NoticeParty.AUTHOR}, (notice, now))
     scope = await scopes.scope_of(session, notice)
-    people = list(
-        await session.scalars(
-            select(Membership.user_id)
-            .join(Household, Household.id == Membership.household_id)
-            .where(
-                scope.holds(),
-                ~_acked(notice.id),
-                Membership.status == MembershipStatus.APPROVED,
-            )
-            .distinct()
-            .order_by(Membership.user_id)
+    people = (
+        select(Membership.user_id)
+        .join(Household, Household.id == Membership.household_id)
+        .where(
+            scope.holds(),
+            ~_acked(notice.id),
+            Membership.status == MembershipStatus.APPROVED,
         )
+        .distinct()
     )
-    if not people:
+    if await session.scalar(select(func.count()).select_from(people.subquery())) == 0:
         raise NobodyToRemind()
     notice.reminded_at = now
-    written = await outbox.enqueue_many(
+    written = await outbox.enqueue_select(
         session,
         NoticeReminder(notice=await lifecycle.info(session, notice)),
-        [Recipient(user_id=u) for u in people],
-        dedupe_key=lambda r: f"notice-remind:{notice.id}:{r.key}",
+        people,
+        dedupe_prefix=f"notice-remind:{notice.id}:",
         now=now,
         quiet=policy.quiet_for(NoticeReminder.kind, urgent=notice.urgent),
     )

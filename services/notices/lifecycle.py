@@ -134,12 +134,12 @@ async def send(
         scope = await scopes.scope_of(session, notice)
         payload = await info(session, notice)
         key = key_prefix(notice.id)
-        members = await audiences.members(session, scope)
-        notice.private_rows = await outbox.enqueue_many(
+        # every approved member in scope: one INSERT ... SELECT, whatever their number
+        notice.private_rows = await outbox.enqueue_select(
             session,
             NoticeLetter(notice=payload),
-            members,
-            dedupe_key=lambda r, key=key: f"{key}{r.key}",  # type: ignore[misc]
+            audiences.members_query(scope),
+            dedupe_prefix=key,
             now=now,
             not_before=notice.goes_out_at,
         )

@@ -213,3 +213,42 @@ async def test_admin_chooses_courtyards(
     assert "将发给96户" in admin.last_message()
     await admin.taps("📤 发送")
     assert await notices(world) == 2
+
+
+async def test_a_correction_and_reading_one_in_full(
+    world: World, notice_people: dict[str, Any], clock: FixedClock
+) -> None:
+    leader, wang = notice_people["leader"], notice_people["resident"]
+    await leader.sends("📢 发通知")
+    await leader.sends("周六停电。")
+    await leader.taps("🏘 整个楼院")
+    await leader.taps("普通")
+    await leader.taps("📤 立即发送")
+    await leader.taps("✅ 需要回执")
+    await leader.taps("3天内")
+    await leader.taps("📤 发送")
+    clock.advance(seconds=61)
+    await sweep(world)
+    await leader.sends("📋 我发的通知")
+    await leader.taps("1")
+    assert "📤 已于 11-28 10:01 发出。" in leader.last_message()
+    await leader.taps("✏️ 发更正")
+    assert leader.last_message().startswith("📢 给纬三路13号院发新通知")
+    await leader.sends("更正：是周日停电，不是周六。")
+    await leader.taps("🏘 整个楼院")
+    await leader.taps("普通")
+    await leader.taps("📤 立即发送")
+    await leader.taps("不需要")
+    assert "✏️ 本条更正 11-28 10:01 的通知。" in leader.texts()[-2]
+    await leader.taps("📤 发送")
+    clock.advance(seconds=61)
+    await sweep(world)
+    assert "✏️ 本条更正 11-28 10:01 的通知。" in wang.last_message()
+    await wang.sends("📢 通知公告")
+    assert "请回执" in wang.last_message()  # the first one still asks for her ✅
+    await wang.taps("2")
+    assert wang.last_message().startswith("📢 <b>通知</b> · 纬三路13号院\n\n周六停电。")
+    await wang.taps("✅ 收到")
+    assert wang.alerts()[-1] == "✅ 谢谢，已记下您收到了。"
+    await wang.sends("📢 通知公告")
+    assert "请回执" not in wang.last_message()

@@ -217,3 +217,74 @@ async def test_normal_waits_for_the_morning_urgent_goes_now_and_is_pinned(
     assert len(sent_at) == 5
     assert min(sent_at) == MORNING  # not a second earlier: paced from 08:00 on
     assert len(pins) == 1  # the normal one is not pinned
+
+
+async def test_a_pin_refused_leaves_the_post_sent(
+    world: World, sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: NoticePeople
+) -> None:
+    """A group that gave the bot no right to pin keeps the post, unpinned; nothing is retried."""
+    from aiogram.exceptions import TelegramBadRequest
+
+    world.telegram.fail_once(
+        lambda m: isinstance(m, PinChatMessage),
+        TelegramBadRequest(
+            method=PinChatMessage(chat_id=0, message_id=1), message="not enough rights"
+        ),
+    )
+    leader = await actor(sessions, LEADER_ID)
+    done = await send(
+        sessions, leader, two_buildings(folks.courtyard_id, urgent=True), clock(), Policy()
+    )
+    clock.advance(seconds=61)
+    await world.deliver_all()
+    post = await rows(sessions, f"notice:{done.notice_ids[0]}:c")
+    assert [r.status for r in post] == [OutboxStatus.SENT]
+    assert world.telegram.chat(RESIDENTS_GROUP).pinned is None
+    pins = [s for s in world.telegram.requests if isinstance(s.method, PinChatMessage)]
+    assert len(pins) == 1
+
+
+async def test_a_pdf_notice_goes_as_a_document(
+    world: World, sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: NoticePeople
+) -> None:
+    from aiogram.methods import SendDocument
+
+    leader = await actor(sessions, LEADER_ID)
+    draft = two_buildings(
+        folks.courtyard_id, attachment=Attachment(AttachmentKind.DOCUMENT, "pdf-schedule")
+    )
+    await send(sessions, leader, draft, clock(), Policy())
+    clock.advance(seconds=61)
+    await world.deliver_all()
+    documents = [s for s in world.telegram.requests if isinstance(s.method, SendDocument)]
+    assert len(documents) == 5  # 4 people and the group
+    assert all(s.method.document == "pdf-schedule" for s in documents)
+    assert all("停水" in (s.method.caption or "") for s in documents)
+
+
+@pytest.mark.parametrize(
+    ("typed", "local"),
+    [
+        ("11:30", "2026-11-28 11:30"),
+        ("11-29 08:00", "2026-11-29 08:00"),
+        ("2026-12-03 8:05", "2026-12-03 08:05"),
+        ("12月3日 9点", "2026-12-03 09:00"),
+        ("01-05 09:00", "2027-01-05 09:00"),
+    ],
+)
+def test_typed_times(typed: str, local: str) -> None:
+    from services.notices.compose import parse_time
+
+    now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 10:00 local
+    at = parse_time(typed, now, Policy())
+    assert Policy().local(at).strftime("%Y-%m-%d %H:%M") == local
+
+
+@pytest.mark.parametrize("typed", ["09:59", "11-27 12:00", "25:00", "明天", "", "13-01 08:00"])
+def test_typed_times_refused(typed: str) -> None:
+    from services.notices.compose import parse_time
+    from services.notices.errors import TimeInPast, TimeNotUnderstood
+
+    now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    with pytest.raises((TimeInPast, TimeNotUnderstood)):
+        parse_time(typed, now, Policy())
