@@ -147,7 +147,7 @@ async def counts(session: AsyncSession, notice: Notice) -> Counts:
         )
         or 0
     )
-    told, listed = await visits.counts(session, kind=lifecycle.VISIT_KIND, ref=str(notice.id))
+    waiting, told = await visits.counts(session, lifecycle.VISIT_KIND, str(notice.id))
     return Counts(
         households=in_scope,
         people=notice.private_rows,
@@ -157,7 +157,7 @@ async def counts(session: AsyncSession, notice: Notice) -> Counts:
         acknowledged_people=acked_people,
         acknowledged_households=acked_households,
         told_in_person=told,
-        to_visit=listed,
+        to_visit=waiting + told,
     )
 
 

@@ -80,7 +80,6 @@ async def test_unit_scope_and_the_told_in_person_list(
     done = await send(sessions, leader, draft, clock(), Policy())
     assert (done.people, done.households) == (1, 12)  # only 赵大爷 in 1号楼 1单元
     notice_id = done.notice_ids[0]
-    visits.ADDED.clear() if hasattr(visits, "ADDED") else None
     assert await sweep(sessions, clock(), Policy()) == 0
     assert (await notice(sessions, notice_id)).status is NoticeStatus.SCHEDULED
     clock.advance(seconds=61)
@@ -88,11 +87,11 @@ async def test_unit_scope_and_the_told_in_person_list(
     sent = await notice(sessions, notice_id)
     assert sent.status is NoticeStatus.SENT
     async with sessions() as session:
-        told, listed = await visits.counts(session, kind="notice", ref=str(notice_id))
-    assert (told, listed) == (0, 11)  # every household of the unit but 赵大爷's, 冯奶奶's too
+        waiting, told = await visits.counts(session, "notice", str(notice_id))
+    assert (waiting, told) == (11, 0)  # every household of the unit but 赵大爷's, 冯奶奶's too
     await sweep(sessions, clock(), Policy())  # again: nothing more
     async with sessions() as session:
-        assert await visits.counts(session, kind="notice", ref=str(notice_id)) == (0, 11)
+        assert await visits.counts(session, "notice", str(notice_id)) == (11, 0)
     assert [e[0] for e in await events_of(sessions, notice_id)] == ["drafted", "scheduled", "sent"]
 
 

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 from services.access import Role
 from services.errors import N_
+from services.notices.lifecycle import VISIT_KIND
 from views.menu import CommandEntry, MenuItem
 
 NOTICES = __("📢 Notices")
@@ -45,3 +46,7 @@ VISIT_TITLE = N_("Tell them about notice no. %(ref)s in person")
 def visit_title(ref: str, gettext: Callable[[str], str]) -> str:
     """The title of a visit-list entry of kind "notice" (ref: the notice id)."""
     return gettext(VISIT_TITLE) % {"ref": ref}
+
+
+# on the grid leaders' 🚪 visit list: households a notice could not reach
+VISIT_KINDS = {VISIT_KIND: visit_title}
