@@ -92,6 +92,14 @@ async def test_water_cut_to_two_buildings(
     assert leader.buttons(group) == ["✅ 收到"]
     assert world.telegram.chat(RESIDENTS_GROUP).pinned is None  # a normal notice: not pinned
 
+    # 冯奶奶 has no phone: she is on the grid leader's visit list, and is told at her door
+    await leader.sends("🚪 上门名单")
+    assert "通知 #1：请当面告知（44 户）" in leader.last_message()
+    feng = next(b for b in leader.buttons() if "冯奶奶" in b)
+    await leader.taps(feng)
+    assert "通知 #1：请当面告知" in leader.last_message()
+    await leader.taps("✅ 已告知")
+
     await wang.taps("✅ 收到")
     assert wang.alerts()[-1] == "✅ 谢谢，已记下您收到了。"
     await wang.taps("✅ 收到")
@@ -109,6 +117,7 @@ async def test_water_cut_to_two_buildings(
     assert "私信：已送达4条，共发5条" in counts  # 钱先生 blocked the bot
     assert "居民群：已发出1个，共1个" in counts
     assert "✅ 已回执：3户（2人）" in counts  # 孙先生's two homes count as two households
+    assert "🚪 当面告知：上门名单44户中已告知1户" in counts
     assert "⏰ 只提醒未回执的" not in leader.buttons()
 
     clock.advance(days=1)

@@ -93,7 +93,8 @@ def mine(lines: Sequence[NoticeLine], page: Page, zone: ZoneInfo, now: datetime)
         mark = "🔴 " if line.urgent else ""
         at = when(line.goes_out_at, zone) if line.goes_out_at else ""
         rows.append(
-            f"\n{start + index + 1}. {mark}{at} · {h(line.courtyard)} · {_status(line, now)}\n"
+            f"\n{start + index + 1}. #{line.id} {mark}{at} · {h(line.courtyard)} · "
+            f"{_status(line, now)}\n"
             f"{h(snippet(line.text))}"
         )
     keyboard = [*_numbered(lines, page, NoticeAction.SHOW)]
@@ -110,7 +111,7 @@ def author(view: AuthorView, zone: ZoneInfo, now: datetime) -> Shown:
     info, counts = view.notice, view.counts
     mark = "🔴 " if info.urgent else ""
     lines = [
-        f"{mark}<b>{h(info.courtyard)}</b> · {h(snippet(info.text))}",
+        f"#{info.id} {mark}<b>{h(info.courtyard)}</b> · {h(snippet(info.text))}",
     ]
     if view.status is NoticeStatus.CANCELLED:
         lines.append(_("↩ Withdrawn: it was not sent."))

@@ -40,7 +40,7 @@ COMMANDS = (
 )
 
 
-VISIT_TITLE = N_("Tell them about notice no. %(ref)s in person")
+VISIT_TITLE = N_("Notice #%(ref)s: tell them in person")
 
 
 def visit_title(ref: str, gettext: Callable[[str], str]) -> str:
