@@ -179,18 +179,20 @@ class OutboxSender:
                 "paced",
             )
             return
-        start = max(ready, self.pacer.global_ready_at(now))
-        if start > now:
-            await self.sleep(start - now)
-        await self._keep_lease()  # pacing may have waited
         try:
             # in a worker thread: a renderer that draws a chart or lays out a PDF (seconds)
-            # must not hold up the updates this process handles meanwhile
+            # must not hold up the updates this process handles meanwhile. Rendered before the
+            # pacing wait, so that its time overlaps the wait instead of adding to every message
             rendered = await asyncio.to_thread(self._render, row)
         except Exception as error:  # a broken view must not stop the queue
             log.exception("cannot render outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"render: {error}", final=True)
             return
+        now = self.monotonic()
+        start = max(ready, self.pacer.global_ready_at(now))
+        if start > now:
+            await self.sleep(start - now)
+        await self._keep_lease()  # pacing may have waited
         self.pacer.sent(row.chat_id, row.is_group, self.monotonic())
         try:
             message_id = await self._send(row.chat_id, rendered)
