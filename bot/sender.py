@@ -193,7 +193,11 @@ class OutboxSender:
         if start > now:
             await self.sleep(start - now)
         await self._keep_lease()  # pacing may have waited
-        self.pacer.sent(row.chat_id, row.is_group, self.monotonic())
+        woke = self.monotonic()
+        # a wake-up a little late (a busy machine) must not push every later message back:
+        # the send counts at its planned time; a long delay starts the schedule afresh
+        late = start > now and 0.0 <= woke - start < 1.0 / self.settings.per_second
+        self.pacer.sent(row.chat_id, row.is_group, start if late else woke)
         try:
             message_id = await self._send(row.chat_id, rendered)
         except TelegramRetryAfter as error:
