@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiogram.methods import PinChatMessage, SendMessage, SendPhoto
+from aiogram.utils.i18n import I18n
 from harness import World
 from notices_data import BLOCKED_ID, DAUGHTER_ID, RESIDENTS_GROUP, NoticePeople, seed_notice_people
 from notices_flow import events_of, notice, rows, send, sweep
@@ -287,3 +288,50 @@ def test_typed_times_refused(typed: str) -> None:
     now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     with pytest.raises((TimeInPast, TimeNotUnderstood)):
         parse_time(typed, now, Policy())
+
+
+async def test_blocked_while_delivered_joins_the_list_an_hour_later(
+    world: World, sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: NoticePeople
+) -> None:
+    leader = await actor(sessions, LEADER_ID)
+    draft = two_buildings(folks.courtyard_id, units=frozenset({("1号楼", "1单元")}))
+    done = await send(sessions, leader, draft, clock(), Policy())
+    world.telegram.blocked.add(NEIGHBOUR_ID)  # 赵大爷 blocks the bot before it arrives
+    clock.advance(seconds=61)
+    await sweep(sessions, clock(), Policy())
+    await world.deliver_all()
+    ref = str(done.notice_ids[0])
+    async with sessions() as session:
+        assert await visits.counts(session, "notice", ref) == (11, 0)
+    clock.advance(hours=1)
+    await sweep(sessions, clock(), Policy())
+    async with sessions() as session:
+        assert await visits.counts(session, "notice", ref) == (12, 0)  # his household too
+    clock.advance(hours=1)
+    await sweep(sessions, clock(), Policy())  # looked at once more only
+    assert [e[0] for e in await events_of(sessions, done.notice_ids[0])] == [
+        "drafted",
+        "scheduled",
+        "sent",
+    ]
+
+
+def test_a_caption_never_exceeds_telegram_limit(i18n: I18n) -> None:
+    from services.notices.messages import NoticeInfo
+    from services.policy import SHANGHAI
+    from views.notices import card
+
+    info = NoticeInfo(
+        id=1,
+        courtyard="院" * 100,
+        author="名" * 200,
+        text="字" * 800,
+        attachment_kind="photo",
+        attachment_file_id="p",
+        needs_ack=True,
+        units=tuple((f"{n}号楼", "1单元") for n in range(1, 20)),
+    )
+    with i18n.context(), i18n.use_locale("zh_Hans"):
+        shown = card.rendered(info, SHANGHAI)
+    assert len(shown.text) <= 1024
+    assert shown.text.count("字") > 400

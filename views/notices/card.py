@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from services.notices.messages import NoticeInfo
 from views.notices.callbacks import Ack
-from views.outbox import Rendered
+from views.outbox import CAPTION_LIMIT, Rendered
 from views.text import building, h
 
 
@@ -82,6 +82,10 @@ def rendered(
     """The notice as one message: a photo or PDF with the words as caption, or the words."""
     markup = ack_keyboard(info) if buttons else None
     body = text(info, zone, reminder=reminder)
+    if info.attachment_kind is not None and len(body) > CAPTION_LIMIT:
+        # the words were checked against a shorter limit; only very long names get here
+        room = CAPTION_LIMIT - (len(body) - len(h(info.text))) - 1
+        body = text(info.model_copy(update={"text": info.text[: max(room, 0)] + "…"}), zone)
     if info.attachment_kind == "photo":
         return Rendered(body, markup, photo=info.attachment_file_id, pin=pin)
     if info.attachment_kind == "document":
