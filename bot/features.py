@@ -11,6 +11,7 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.fees
 import handlers.notices
 import handlers.people
 import handlers.tickets
@@ -18,6 +19,8 @@ import handlers.visits
 import scheduler.jobs
 import scheduler.notices
 import scheduler.tickets
+import views.fees.menu
+import views.fees.renderers
 import views.membership
 import views.notices.menu
 import views.notices.renderers
@@ -80,6 +83,16 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
+FEES = Feature(
+    name="fees",
+    routers=handlers.fees.routers,
+    step_routers=handlers.fees.input_routers,
+    renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
+)
+
 NOTICES = Feature(
     name="notices",
     routers=handlers.notices.routers,
@@ -91,6 +104,7 @@ NOTICES = Feature(
     jobs=scheduler.notices.JOBS,
     visit_kinds=views.notices.menu.VISIT_KINDS,
 )
+
 # the grid leaders' list of households to see in person; the kinds on it come from the
 # features that put households there (their `visit_kinds`)
 VISITS = Feature(
@@ -101,7 +115,7 @@ VISITS = Feature(
     commands=views.visits.COMMANDS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, NOTICES, PEOPLE, VISITS)
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, NOTICES, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -16,6 +16,7 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
 from models.notice import (
     AttachmentKind,
@@ -54,6 +55,7 @@ __all__ = [
     "AttachmentKind",
     "Base",
     "BillLine",
+    "ClaimStatus",
     "Courtyard",
     "Event",
     "FeeAdjustment",
@@ -77,6 +79,8 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PaymentClaim",
+    "PaymentInstructions",
     "PaymentMethod",
     "PaymentReversal",
     "ProcessedUpdate",

@@ -95,7 +95,7 @@ async def test_bad_input_is_answered_and_nothing_is_written(
     assert await notices(world) == 0
     assert await outbox_rows(world) == 0
     await leader.taps("✖ 取消")  # the question above turns into the answer
-    assert "已取消，没有发出任何消息。" in leader.texts()
+    assert "已取消，什么也没有发出。" in leader.texts()
     assert await notices(world) == 0
 
 
