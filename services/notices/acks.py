@@ -88,6 +88,10 @@ async def acknowledge(
     )
     if not getattr(result, "rowcount", 0):
         raise AlreadyAcknowledged()
+    # confirmed (in the group, say): nobody needs to knock on their door for it any more
+    await visits.close_open(
+        session, kind=lifecycle.VISIT_KIND, ref=str(notice.id), now=now, household_ids=homes
+    )
     events.record(
         session,
         at=now,

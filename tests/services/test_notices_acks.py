@@ -142,3 +142,19 @@ async def test_after_the_deadline_remind_only_those_who_did_not_once(
     assert len(await rows(sessions, f"notice-remind:{notice_id}:")) == 2
     told = await rows(sessions, f"notice-deadline:{notice_id}")
     assert [r.user_id for r in told] == [folks.base.users[LEADER_ID]]
+
+
+async def test_confirmed_in_the_group_leaves_the_visit_list(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: NoticePeople
+) -> None:
+    """钱先生 blocked the bot, so his household is on the visit list; he taps ✅ in the group."""
+    from services import visits
+
+    notice_id = await water_cut(sessions, clock, folks)
+    async with sessions() as session:
+        assert await visits.counts(session, "notice", str(notice_id)) == (22, 0)
+    who = await actor(sessions, BLOCKED_ID)
+    async with sessions() as session, session.begin():
+        assert await acks.acknowledge(session, who, notice_id, clock(), "group") == 1
+    async with sessions() as session:
+        assert await visits.counts(session, "notice", str(notice_id)) == (21, 1)
