@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.notices import acks, compose, lists
+from handlers.notices import acks, compose, lists, sending
 
 
 def routers() -> list[Router]:
-    return [compose.build(), acks.build(), lists.build()]
+    return [compose.build(), sending.build(), acks.build(), lists.build()]
 
 
 def input_routers() -> list[Router]:

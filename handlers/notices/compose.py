@@ -13,19 +13,19 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE, Where
+from handlers.notices import places
 from handlers.notices.common import message_of, show
+from handlers.notices.steps import Composing, ask, expect
 from models import AttachmentKind
 from services.access import Actor
 from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
-from services.notices import compose, lifecycle, scopes
+from services.notices import compose, lifecycle
 from services.notices.compose import Attachment, Draft
-from services.notices.errors import EmptyScope
 from services.policy import Policy
 from views.menu import MenuButton
 from views.notices import card
@@ -34,46 +34,15 @@ from views.notices.callbacks import ComposeStep, NoticeAction, Step
 from views.notices.menu import SEND
 
 
-class Composing(StatesGroup):
-    courtyards = State()
-    content = State()
-    scope = State()
-    buildings = State()
-    units = State()
-    urgency = State()
-    when = State()
-    time = State()
-    ack = State()
-    deadline = State()
-    preview = State()
-
-
-async def _expect(state: FSMContext, *expected: State) -> dict[str, Any]:
-    if await state.get_state() not in {s.state for s in expected}:
-        raise Stale()
-    return await state.get_data()
-
-
-async def _ask(
-    message: Message, state: FSMContext, step: State, question: view.Question, *, edit: bool
-) -> None:
-    await state.set_state(step)
-    text, keyboard = question
-    if edit:
-        await message.edit_text(text, reply_markup=keyboard)
-    else:
-        await message.answer(text, reply_markup=keyboard)
-
-
 async def begin(message: Message, session: AsyncSession, actor: Actor, state: FSMContext) -> None:
     choices = await compose.courtyards_for(session, actor)  # refuses a resident politely
     await state.clear()
     await state.set_data({"yards": [list(c) for c in choices], "chosen": []})
     if len(choices) == 1:
         await state.update_data(chosen=[choices[0][0]])
-        await _ask(message, state, Composing.content, view.ask_content([choices[0][1]]), edit=False)
+        await ask(message, state, Composing.content, view.ask_content([choices[0][1]]), edit=False)
         return
-    await _ask(message, state, Composing.courtyards, view.courtyards(choices, ()), edit=False)
+    await ask(message, state, Composing.courtyards, view.courtyards(choices, ()), edit=False)
 
 
 async def correct(
@@ -97,17 +66,12 @@ async def correct(
             "corrects": original.id,
         }
     )
-    await _ask(message_of(query), state, Composing.content, view.ask_content([name]), edit=False)
+    await ask(message_of(query), state, Composing.content, view.ask_content([name]), edit=False)
     await query.answer()
 
 
-def _names(data: dict[str, Any]) -> list[str]:
-    chosen = set(data.get("chosen", []))
-    return [str(name) for cid, name in data.get("yards", []) if cid in chosen]
-
-
 async def on_content(message: Message, state: FSMContext) -> None:
-    await _expect(state, Composing.content)
+    await expect(state, Composing.content)
     attachment: list[str] | None = None
     if message.photo:
         attachment = [AttachmentKind.PHOTO.value, message.photo[-1].file_id]
@@ -124,9 +88,9 @@ async def on_content(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     if len(data.get("chosen", [])) > 1:  # several courtyards: each one whole
         await state.update_data(buildings=[], units=[])
-        await _ask(message, state, Composing.urgency, view.ask_urgency(), edit=False)
+        await ask(message, state, Composing.urgency, view.ask_urgency(), edit=False)
         return
-    await _ask(message, state, Composing.scope, view.ask_scope(), edit=False)
+    await ask(message, state, Composing.scope, view.ask_scope(), edit=False)
 
 
 async def unsupported_content(message: Message) -> None:
@@ -137,7 +101,7 @@ async def on_time(message: Message, state: FSMContext, clock: Clock, policy: Pol
     now = clock()
     send_at = compose.parse_time(message.text, now, policy)
     await state.update_data(send_at=send_at.isoformat())
-    await _ask(message, state, Composing.ack, view.ask_ack(), edit=False)
+    await ask(message, state, Composing.ack, view.ask_ack(), edit=False)
 
 
 async def on_deadline(
@@ -203,15 +167,6 @@ async def _preview(
     await message.answer(text, reply_markup=keyboard)
 
 
-async def _toggle(data: dict[str, Any], key: str, value: Any) -> list[Any]:
-    chosen = list(data.get(key, []))
-    if value in chosen:
-        chosen.remove(value)
-    else:
-        chosen.append(value)
-    return chosen
-
-
 async def on_step(
     query: CallbackQuery,
     callback_data: ComposeStep,
@@ -224,37 +179,37 @@ async def on_step(
     message = message_of(query)
     answer, index = callback_data.a, callback_data.i
     if answer == "cancel":
-        await _expect(state, *Composing.__states__)
+        await expect(state, *Composing.__states__)
         await state.clear()
         await message.edit_text(view.discarded())
     elif answer in ("yard", "allyards", "yards"):
-        await _on_courtyards(message, state, answer, index)
+        await places.on_courtyards(message, state, answer, index)
     elif answer in ("all", "buildings", "units"):
-        await _on_scope(message, session, state, answer)
+        await places.on_scope(message, session, state, answer)
     elif answer in ("b", "u", "placed"):
-        await _on_places(message, session, state, answer, index)
+        await places.on_places(message, session, state, answer, index)
     elif answer in ("normal", "urgent"):
-        await _expect(state, Composing.urgency)
+        await expect(state, Composing.urgency)
         await state.update_data(urgent=answer == "urgent")
-        await _ask(message, state, Composing.when, view.ask_when(), edit=True)
+        await ask(message, state, Composing.when, view.ask_when(), edit=True)
     elif answer == "now":
-        await _expect(state, Composing.when)
+        await expect(state, Composing.when)
         await state.update_data(send_at=None)
-        await _ask(message, state, Composing.ack, view.ask_ack(), edit=True)
+        await ask(message, state, Composing.ack, view.ask_ack(), edit=True)
     elif answer == "later":
-        await _expect(state, Composing.when)
-        await _ask(message, state, Composing.time, view.ask_time(), edit=True)
+        await expect(state, Composing.when)
+        await ask(message, state, Composing.time, view.ask_time(), edit=True)
     elif answer == "ack":
-        await _expect(state, Composing.ack)
+        await expect(state, Composing.ack)
         await state.update_data(ack=True)
-        await _ask(message, state, Composing.deadline, view.ask_deadline(), edit=True)
+        await ask(message, state, Composing.deadline, view.ask_deadline(), edit=True)
     elif answer == "noack":
-        await _expect(state, Composing.ack)
+        await expect(state, Composing.ack)
         await state.update_data(ack=False, deadline=None)
         await message.edit_reply_markup(reply_markup=None)
         await _preview(message, session, actor, state, clock(), policy)
     elif answer == "days" and index in view.DEADLINE_DAYS:
-        data = await _expect(state, Composing.deadline)
+        data = await expect(state, Composing.deadline)
         now = clock()
         start = datetime.fromisoformat(data["send_at"]) if data.get("send_at") else now
         deadline = max(start, now + compose.GRACE) + timedelta(days=index)
@@ -266,121 +221,11 @@ async def on_step(
     await query.answer()
 
 
-async def _on_courtyards(message: Message, state: FSMContext, answer: str, index: int) -> None:
-    data = await _expect(state, Composing.courtyards)
-    yards = [(int(c), str(n)) for c, n in data.get("yards", [])]
-    chosen = [int(c) for c in data.get("chosen", [])]
-    if answer == "yards":
-        if not chosen:
-            raise EmptyScope()
-        await _ask(message, state, Composing.content, view.ask_content(_names(data)), edit=True)
-        return
-    if answer == "allyards":
-        chosen = [] if len(chosen) == len(yards) else [c for c, _n in yards]
-    else:
-        if index >= len(yards):
-            raise Stale()
-        chosen = await _toggle({"chosen": chosen}, "chosen", yards[index][0])
-    await state.update_data(chosen=chosen)
-    text, keyboard = view.courtyards(yards, chosen)
-    await message.edit_text(text, reply_markup=keyboard)
-
-
-async def _on_scope(
-    message: Message, session: AsyncSession, state: FSMContext, answer: str
-) -> None:
-    data = await _expect(state, Composing.scope)
-    if answer == "all":
-        await state.update_data(buildings=[], units=[])
-        await _ask(message, state, Composing.urgency, view.ask_urgency(), edit=True)
-        return
-    found = await scopes.buildings(session, int(data["chosen"][0]))
-    await state.update_data(buildings=[], units=[])
-    if answer == "buildings":
-        await _ask(message, state, Composing.buildings, view.ask_buildings(found, ()), edit=True)
-    else:
-        await _ask(message, state, Composing.units, view.ask_units(found, ()), edit=True)
-
-
-async def _on_places(
-    message: Message, session: AsyncSession, state: FSMContext, answer: str, index: int
-) -> None:
-    data = await _expect(state, Composing.buildings, Composing.units)
-    found = await scopes.buildings(session, int(data["chosen"][0]))
-    if answer == "placed":
-        if not data.get("buildings") and not data.get("units"):
-            raise EmptyScope()
-        await _ask(message, state, Composing.urgency, view.ask_urgency(), edit=True)
-        return
-    if answer == "b" and await state.get_state() == Composing.buildings.state:
-        if index >= len(found):
-            raise Stale()
-        chosen = await _toggle(data, "buildings", found[index].name)
-        await state.update_data(buildings=chosen)
-        text, keyboard = view.ask_buildings(found, chosen)
-    elif answer == "u" and await state.get_state() == Composing.units.state:
-        choices = view.unit_choices(found)
-        if index >= len(choices):
-            raise Stale()
-        building, unit, _count = choices[index]
-        units = await _toggle(data, "units", [building, unit])
-        await state.update_data(units=units)
-        text, keyboard = view.ask_units(found, {(b, u) for b, u in units})
-    else:
-        raise Stale()
-    await message.edit_text(text, reply_markup=keyboard)
-
-
-async def on_send(
-    query: CallbackQuery,
-    callback_data: Step,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-    clock: Clock,
-    policy: Policy,
-) -> None:
-    now = clock()
-    done = await lifecycle.send(session, actor, callback_data.n, now, policy)
-    await state.clear()
-    later = done.goes_out_at - now > compose.GRACE + timedelta(seconds=5)
-    text, keyboard = view.scheduled(
-        callback_data.n, done.goes_out_at, now, policy.timezone, later=later
-    )
-    await message_of(query).edit_text(text, reply_markup=keyboard)
-    await query.answer()
-
-
-async def on_discard(
-    query: CallbackQuery,
-    callback_data: Step,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-    clock: Clock,
-) -> None:
-    await lifecycle.discard(session, actor, callback_data.n, clock())
-    await state.clear()
-    await message_of(query).edit_text(view.discarded())
-    await query.answer()
-
-
-async def on_withdraw(
-    query: CallbackQuery, callback_data: Step, session: AsyncSession, actor: Actor, clock: Clock
-) -> None:
-    await lifecycle.withdraw(session, actor, callback_data.n, clock())
-    await message_of(query).edit_text(view.withdrawn())
-    await query.answer()
-
-
 def build() -> Router:
     router = Router(name="notices-compose")
     router.message(Command("notice"), PRIVATE)(begin)
     router.message(MenuButton(SEND), PRIVATE)(begin)
     router.callback_query(ComposeStep.filter())(on_step)
-    router.callback_query(Step.filter(F.a == NoticeAction.SEND))(on_send)
-    router.callback_query(Step.filter(F.a == NoticeAction.DISCARD))(on_discard)
-    router.callback_query(Step.filter(F.a == NoticeAction.WITHDRAW))(on_withdraw)
     router.callback_query(Step.filter(F.a == NoticeAction.CORRECT))(correct)
     return router
 
