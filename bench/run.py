@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench_fees.py",
     "bench_votes.py",
     "bench_my_bills.py",
+    "bench_notices.py",
 ]
 
 

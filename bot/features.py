@@ -12,18 +12,22 @@ from aiogram import Router
 from babel.support import LazyProxy
 
 import handlers.fees
+import handlers.notices
 import handlers.people
 import handlers.signups
 import handlers.tickets
 import handlers.visits
 import handlers.votes
 import scheduler.jobs
+import scheduler.notices
 import scheduler.signups
 import scheduler.tickets
 import scheduler.votes
 import views.fees.menu
 import views.fees.renderers
 import views.membership
+import views.notices.menu
+import views.notices.renderers
 import views.people
 import views.roles
 import views.signups.menu
@@ -120,6 +124,18 @@ SIGNUPS = Feature(
     jobs=scheduler.signups.JOBS,
 )
 
+NOTICES = Feature(
+    name="notices",
+    routers=handlers.notices.routers,
+    step_routers=handlers.notices.input_routers,
+    renderers=views.notices.renderers.RENDERERS,
+    menu=views.notices.menu.MENU,
+    help=views.notices.menu.HELP_LINES,
+    commands=views.notices.menu.COMMANDS,
+    jobs=scheduler.notices.JOBS,
+    visit_kinds=views.notices.menu.VISIT_KINDS,
+)
+
 # the grid leaders' list of households to see in person; the kinds on it come from the
 # features that put households there (their `visit_kinds`)
 VISITS = Feature(
@@ -132,7 +148,7 @@ VISITS = Feature(
 
 # votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
 # deep links must be seen before the invite deep link
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, SIGNUPS, PEOPLE, VISITS)
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, NOTICES, SIGNUPS, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

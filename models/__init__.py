@@ -18,6 +18,14 @@ from models.fee import (
 )
 from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
+from models.notice import (
+    AttachmentKind,
+    Notice,
+    NoticeAck,
+    NoticePlace,
+    NoticeScopeKind,
+    NoticeStatus,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
 from models.signup import Gathering, GatheringSlot, GatheringStatus, Signup, SignupStatus
@@ -57,6 +65,7 @@ __all__ = [
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "AttachmentKind",
     "Ballot",
     "BallotChannel",
     "BallotConflict",
@@ -80,6 +89,11 @@ __all__ = [
     "MediaStage",
     "Membership",
     "MembershipStatus",
+    "Notice",
+    "NoticeAck",
+    "NoticePlace",
+    "NoticeScopeKind",
+    "NoticeStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Payment",

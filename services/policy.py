@@ -67,6 +67,11 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "signup.signed_for_you": True,
     "signup.reminder": True,
     "signup.gathering_cancelled": True,
+    # notices: normal ones wait for the morning; urgent ones (water cut now) never wait
+    "notice.post": True,
+    "notice.letter": True,
+    "notice.reminder": True,
+    "notice.deadline": True,
 }
 
 
