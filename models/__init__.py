@@ -16,6 +16,14 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_reminder import (
+    FeeReminder,
+    FeeReminderPause,
+    FeeReminderSetting,
+    ReminderAnswer,
+    ReminderOutcome,
+    ReminderStage,
+)
 from models.household import Household
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
@@ -48,6 +56,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "FeeReminder",
+    "FeeReminderPause",
+    "FeeReminderSetting",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -65,6 +76,9 @@ __all__ = [
     "PaymentReversal",
     "ProcessedUpdate",
     "ReceiptCounter",
+    "ReminderAnswer",
+    "ReminderOutcome",
+    "ReminderStage",
     "Relation",
     "RoleAssignment",
     "Rounding",
