@@ -51,6 +51,9 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    "fee.reminder": True,
+    "fee.reminder_answer": True,
+    "fee.formal_list": True,
 }
 
 
