@@ -18,13 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Integer, String, and_, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, String, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
-from models import BillLine, Courtyard, FeeAdjustment, FeeItem, Household, Rounding
+from models import Courtyard, FeeItem, Household, Rounding
 from models.base import UTCDateTime
-from models.db import transaction, upsert_insert
+from models.db import transaction
 from services import courtyards, events
 from services.fees import payments, periods, plans
 from services.fees.errors import PeriodTooFarAhead
@@ -65,6 +64,47 @@ def check_period(period_text: str, today: date) -> str:
     return period
 
 
+# One statement for every courtyard and run, its values bound: a dialect INSERT ... ON CONFLICT
+# construct is never cached by SQLAlchemy (inherit_cache=False), so building it per courtyard
+# compiled it again each time (20 x a raw INSERT ... SELECT on SQLite). A text() statement is
+# compiled once and cached; both stores spell ON CONFLICT alike, and the WHERE clause keeps
+# SQLite from reading ON CONFLICT as a join's ON. The typed binds make asyncpg cast them.
+ISSUE = text(
+    """
+    INSERT INTO bill_lines (courtyard_id, household_id, item, period, plan_id, area_centi_m2,
+        rate_per_m2, parking_spaces, parking_fee_fen, adjustment_id, adjustment_percent,
+        rounding, amount_fen, issued_at)
+    SELECT h.courtyard_id, h.id, :item, :period, :plan_id, h.area_centi_m2, :rate,
+        h.parking_spaces, :parking_fee, a.id, COALESCE(a.percent, :full), :rounding,
+        ((CAST(h.area_centi_m2 AS BIGINT) * :rate_big
+          + CAST(h.parking_spaces AS BIGINT) * :parking_scaled) * COALESCE(a.percent, :full)
+         + :round_add) / :denominator,
+        :now
+    FROM households h
+    LEFT OUTER JOIN fee_adjustments a ON a.id = (
+        SELECT max(n.id) FROM fee_adjustments n
+        WHERE n.household_id = h.id AND n.from_period <= :period
+          AND (n.to_period IS NULL OR n.to_period >= :period))
+    WHERE h.courtyard_id = :courtyard_id
+    ON CONFLICT (household_id, item, period) DO NOTHING
+    """
+).bindparams(
+    bindparam("courtyard_id", type_=Integer()),
+    bindparam("item", type_=String()),
+    bindparam("period", type_=String()),
+    bindparam("plan_id", type_=Integer()),
+    bindparam("rate", type_=Integer()),
+    bindparam("parking_fee", type_=Integer()),
+    bindparam("full", type_=Integer()),
+    bindparam("rounding", type_=String()),
+    bindparam("rate_big", type_=BigInteger()),
+    bindparam("parking_scaled", type_=BigInteger()),
+    bindparam("round_add", type_=BigInteger()),
+    bindparam("denominator", type_=BigInteger()),
+    bindparam("now", type_=UTCDateTime()),
+)
+
+
 async def issue(
     session: AsyncSession, courtyard_id: int, period: str, now: datetime
 ) -> tuple[plans.PlanInfo | None, int]:
@@ -72,72 +112,22 @@ async def issue(
     plan = await plans.in_force(session, courtyard_id, period)
     if plan is None:
         return None, 0
-    newest = aliased(FeeAdjustment)
-    adjustment_id = (
-        select(func.max(newest.id))
-        .where(
-            newest.household_id == Household.id,
-            newest.from_period <= period,
-            or_(newest.to_period.is_(None), newest.to_period >= period),
-        )
-        .correlate(Household)
-        .scalar_subquery()
-    )
-    percent = func.coalesce(FeeAdjustment.percent, PERCENT)
-    exact = (
-        cast(Household.area_centi_m2, BigInteger) * literal(plan.rate_per_m2, BigInteger)
-        + cast(Household.parking_spaces, BigInteger)
-        * literal(plan.parking_fee_fen * RATE_SCALE, BigInteger)
-    ) * percent
-    amount = (exact + literal(ROUNDING_ADD[plan.rounding], BigInteger)) // literal(
-        DENOMINATOR, BigInteger
-    )
-    rows = (
-        select(
-            Household.courtyard_id,
-            Household.id,
-            literal(FeeItem.PROPERTY.value, String),
-            literal(period, String),
-            literal(plan.id, Integer),
-            Household.area_centi_m2,
-            literal(plan.rate_per_m2, Integer),
-            Household.parking_spaces,
-            literal(plan.parking_fee_fen, Integer),
-            FeeAdjustment.id,
-            percent,
-            literal(plan.rounding.value, String),
-            amount,
-            literal(now, UTCDateTime()),
-        )
-        .select_from(Household)
-        .outerjoin(FeeAdjustment, and_(FeeAdjustment.id == adjustment_id))
-        # a WHERE clause also keeps SQLite from reading ON CONFLICT as a join's ON
-        .where(Household.courtyard_id == courtyard_id)
-    )
-    statement = (
-        upsert_insert(session, BillLine)
-        .from_select(
-            [
-                "courtyard_id",
-                "household_id",
-                "item",
-                "period",
-                "plan_id",
-                "area_centi_m2",
-                "rate_per_m2",
-                "parking_spaces",
-                "parking_fee_fen",
-                "adjustment_id",
-                "adjustment_percent",
-                "rounding",
-                "amount_fen",
-                "issued_at",
-            ],
-            rows,
-        )
-        .on_conflict_do_nothing(index_elements=["household_id", "item", "period"])
-    )
-    result = await session.execute(statement)
+    values = {
+        "courtyard_id": courtyard_id,
+        "item": FeeItem.PROPERTY.value,
+        "period": period,
+        "plan_id": plan.id,
+        "rate": plan.rate_per_m2,
+        "parking_fee": plan.parking_fee_fen,
+        "full": PERCENT,
+        "rounding": plan.rounding.value,
+        "rate_big": plan.rate_per_m2,
+        "parking_scaled": plan.parking_fee_fen * RATE_SCALE,
+        "round_add": ROUNDING_ADD[plan.rounding],
+        "denominator": DENOMINATOR,
+        "now": now,
+    }
+    result = await session.execute(ISSUE, values)
     issued = int(getattr(result, "rowcount", 0) or 0)
     if issued:
         events.record(

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import BillLine, Courtyard
 from services.access import Actor, Role, require
@@ -93,7 +95,8 @@ async def report(
     if wanted is not None:
         names_query = names_query.where(Courtyard.id.in_(wanted))
     names = list((await session.execute(names_query)).tuples())
-    ids = [courtyard_id for courtyard_id, _name in names]
+    # every courtyard: no list of ids for the store to match line by line
+    ids = None if wanted is None else [courtyard_id for courtyard_id, _name in names]
     current = await _current(session, period, end, ids)
     arrears = await _arrears(session, period, start, end, ids)
     rows: list[Collection] = []
@@ -119,13 +122,20 @@ async def report(
     return rows
 
 
+def _in(column: Any, ids: list[int] | None) -> ColumnElement[bool]:
+    return true() if ids is None else column.in_(ids)
+
+
 async def _current(
-    session: AsyncSession, period: str, end: object, ids: list[int]
+    session: AsyncSession, period: str, end: object, ids: list[int] | None
 ) -> dict[int, tuple[int, int, int, int]]:
     allocated = valid_allocations()
+    line = aliased(BillLine)
+    # only the allocations to this period's lines are summed (not every allocation ever)
     paid_by_line = (
         select(allocated.c.bill_line_id, func.sum(allocated.c.amount_fen).label("paid"))
-        .where(allocated.c.paid_on <= end)
+        .join(line, line.id == allocated.c.bill_line_id)
+        .where(allocated.c.paid_on <= end, line.period == period, _in(line.courtyard_id, ids))
         .group_by(allocated.c.bill_line_id)
         .subquery()
     )
@@ -137,7 +147,7 @@ async def _current(
             func.sum(func.coalesce(paid_by_line.c.paid, 0)).label("received"),
         )
         .outerjoin(paid_by_line, paid_by_line.c.bill_line_id == BillLine.id)
-        .where(BillLine.period == period, BillLine.courtyard_id.in_(ids))
+        .where(BillLine.period == period, _in(BillLine.courtyard_id, ids))
         .group_by(BillLine.courtyard_id, BillLine.household_id)
         .subquery()
     )
@@ -160,9 +170,11 @@ async def _current(
 
 
 async def _arrears(
-    session: AsyncSession, period: str, start: object, end: object, ids: list[int]
+    session: AsyncSession, period: str, start: object, end: object, ids: list[int] | None
 ) -> dict[int, tuple[int, int]]:
     allocated = valid_allocations()
+    line = aliased(BillLine)
+    # only the allocations to earlier periods' lines, paid by the period's end, are summed
     by_line = (
         select(
             allocated.c.bill_line_id,
@@ -179,6 +191,8 @@ async def _arrears(
                 )
             ).label("during"),
         )
+        .join(line, line.id == allocated.c.bill_line_id)
+        .where(allocated.c.paid_on <= end, line.period < period, _in(line.courtyard_id, ids))
         .group_by(allocated.c.bill_line_id)
         .subquery()
     )
@@ -189,7 +203,7 @@ async def _arrears(
             func.sum(func.coalesce(by_line.c.during, 0)),
         )
         .outerjoin(by_line, by_line.c.bill_line_id == BillLine.id)
-        .where(BillLine.period < period, BillLine.courtyard_id.in_(ids))
+        .where(BillLine.period < period, _in(BillLine.courtyard_id, ids))
         .group_by(BillLine.courtyard_id)
     )
     return {int(c): (int(o or 0), int(r or 0)) for c, o, r in rows.tuples()}

@@ -38,6 +38,7 @@ class FeeReminderMessage(OutboxPayload):
     total_owed_fen: int  # for every open month up to the period
     months: tuple[str, ...]  # the open months, oldest first
     due: date  # the period's last day
+    issued_on: date  # the local day it was written
     deadline: date | None = None  # a formal notice's
     bill: BillBreakdown
 

@@ -136,6 +136,7 @@ async def _stage(
             total_owed_fen=entry.total_owed_fen,
             months=entry.months,
             due=periods.last_day(period),
+            issued_on=today,
             deadline=deadline,
             bill=BillBreakdown(
                 area_centi_m2=line.area_centi_m2,

@@ -177,9 +177,7 @@ async def test_overdue_then_visit_list_then_formal_notice_each_once(
     formal = await reminder_rows(sessions, S.FORMAL)
     assert len(formal) == HOUSEHOLDS
     assert {r.deadline for r in formal} == {date(2027, 3, 8)}
-    notice = next(
-        m for m in await messages(sessions) if m.payload.get("stage") == "formal"
-    )
+    notice = next(m for m in await messages(sessions) if m.payload.get("stage") == "formal")
     assert notice.payload["deadline"] == "2027-03-08"
     assert notice.payload["months"] == ["2026-12", "2027-01"]
     (finance_list,) = await messages(sessions, "fee.formal_list")

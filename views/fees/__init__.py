@@ -1,0 +1,1 @@
+"""Fees as people see them: bills, payments, reminders, collection rates."""
