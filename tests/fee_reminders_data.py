@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import BillLine, PaymentMethod
 from models.db import transaction
+from services import roles
+from services.access import Role
 from services.clock import FixedClock
 from services.fees import bills, payments, plans
 from services.policy import SHANGHAI
@@ -77,3 +79,15 @@ async def pay_in_full(
 
 def day(value: datetime) -> date:
     return value.astimezone(SHANGHAI).date()
+
+
+async def grant(
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    telegram_id: int,
+    role: Role,
+    courtyard_id: int | None,
+) -> None:
+    async with sessions() as session, session.begin():
+        user = await roles.user_by_telegram_id(session, telegram_id, now, create=True)
+        await roles.grant(session, user, role, courtyard_id, now, tell=False)

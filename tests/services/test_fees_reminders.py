@@ -10,8 +10,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fee_reminders_data import FINANCE_ID, PERIOD, bill_december, bill_month, local, pay_in_full
-from fees_data import grant
+from fee_reminders_data import (
+    FINANCE_ID,
+    PERIOD,
+    bill_december,
+    bill_month,
+    grant,
+    local,
+    pay_in_full,
+)
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, TWO_HOMES_ID, TicketPeople
