@@ -138,7 +138,7 @@ async def test_difficulties_reach_finance_only_and_forgot_reaches_nobody(
                 FeeReminder.answer.is_not(None)
             )
         )
-        answers = {household: answer for household, answer in rows.tuples()}
+        answers = dict(list(rows.tuples()))
     folks = people["folks"]
     assert answers == {
         folks.homes["2号楼-1单元-501"]: ReminderAnswer.HARDSHIP,
@@ -152,16 +152,15 @@ async def test_someone_else_cannot_answer_a_households_reminder(
     await billed(world, people, context)
     await run(world, context)
     resident, stranger = people["resident"], people["stranger"]
-    message = next(
-        m for m in world.telegram.chat(resident.id).messages.values() if m.reply_markup
-    )
+    message = next(m for m in world.telegram.chat(resident.id).messages.values() if m.reply_markup)
     data = message.reply_markup.inline_keyboard[0][0].callback_data  # type: ignore[union-attr]
     assert data is not None
     await world.feed(stranger.callback_update(message, data))
     async with world.sessions() as session:
-        assert await session.scalar(
-            select(FeeReminder.id).where(FeeReminder.answer.is_not(None))
-        ) is None
+        assert (
+            await session.scalar(select(FeeReminder.id).where(FeeReminder.answer.is_not(None)))
+            is None
+        )
 
 
 async def test_the_formal_notice_comes_with_a_printable_pdf_and_finance_gets_the_list(
