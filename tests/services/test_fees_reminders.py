@@ -6,7 +6,7 @@ runs twice; quiet hours; households nobody can reach go on the visit list instea
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -31,9 +31,9 @@ from models import (
     ReminderOutcome,
     ReminderStage,
     User,
+    VisitTask,
 )
 from models.db import transaction
-from services import visits
 from services.access import Role
 from services.clock import FixedClock
 from services.fees import reminder_settings, reminders
@@ -85,13 +85,18 @@ async def messages(
         )
 
 
-def visit_list() -> set[tuple[str, int, str]]:
-    return {(ref, household, reason) for _c, _k, ref, household, reason in visits.ADDED}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_visits() -> None:
-    visits.ADDED.clear()
+async def visit_list(
+    sessions: async_sessionmaker[AsyncSession], since: datetime | None = None
+) -> set[tuple[str, int, str]]:
+    """The grid leader's fee visits (ref: the period), those added since a time if given."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(VisitTask.ref, VisitTask.household_id, VisitTask.reason).where(
+                VisitTask.kind == "fee-visit",
+                VisitTask.created_at >= (since or datetime.min.replace(tzinfo=UTC)),
+            )
+        )
+        return set(rows.tuples())
 
 
 async def test_the_bill_notice_goes_out_once_to_every_member_and_waits_for_morning(
@@ -121,7 +126,7 @@ async def test_the_bill_notice_goes_out_once_to_every_member_and_waits_for_morni
     # the 44 households nobody can reach: on the grid leader's visit list, not skipped
     unreachable = {r.household_id for r in rows if r.outcome is ReminderOutcome.UNREACHABLE}
     assert len(unreachable) == HOUSEHOLDS - 4
-    assert visit_list() == {(PERIOD, h, "unreachable") for h in unreachable}
+    assert await visit_list(sessions) == {(PERIOD, h, "unreachable") for h in unreachable}
 
 
 async def test_the_friendly_reminder_on_the_15th_only_for_households_still_owing(
@@ -168,13 +173,12 @@ async def test_overdue_then_visit_list_then_formal_notice_each_once(
 
     # two months on: every household still owing December is on the visit list
     clock.now = local(2027, 2, 1, 9)
-    visits.ADDED.clear()
     before = len(await messages(sessions))
     await sweep()
     listed = await reminder_rows(sessions, S.VISIT)
     assert len(listed) == HOUSEHOLDS
     assert {r.outcome for r in listed} == {ReminderOutcome.LISTED}
-    assert (PERIOD, home, "arrears") in visit_list()
+    assert (PERIOD, home, "arrears") in await visit_list(sessions, since=clock())
     assert len(await messages(sessions)) == before  # no message to residents for a visit
 
     # three months on: the formal notice with a 7-day deadline, and finance gets the list
@@ -214,13 +218,12 @@ async def test_a_blocked_member_makes_the_household_unreachable_and_listed(
             .where(OutboxMessage.user_id != billed.users[RESIDENT_ID])
             .values(status=OutboxStatus.SENT)
         )
-    visits.ADDED.clear()
     clock.now = local(2026, 12, 2)
     await sweep()
     outcomes = {r.household_id: r.outcome for r in await reminder_rows(sessions, S.NOTICE)}
     assert outcomes[home] is ReminderOutcome.BLOCKED
     assert outcomes[billed.homes["1号楼-1单元-101"]] is ReminderOutcome.SENT
-    assert visit_list() == {(PERIOD, home, "unreachable")}
+    assert await visit_list(sessions, since=clock()) == {(PERIOD, home, "unreachable")}
     # the friendly reminder finds the household unreachable now: no message, the list again
     clock.now = local(2026, 12, 15)
     await sweep()

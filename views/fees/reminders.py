@@ -3,10 +3,14 @@ time in the recipient's language), with the answer buttons and the printable for
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from models import ReminderAnswer, ReminderStage
+from services.errors import N_
+from services.fees import reminders
 from services.fees.reminder_messages import (
     FeeFormalNoticeList,
     FeeReminderAnswered,
@@ -211,6 +215,17 @@ def formal_list(payload: FeeFormalNoticeList, context: RenderContext) -> Rendere
     )
     return Rendered(text, attachment=attachment)
 
+
+FEE_VISIT_TITLE = N_("Property fees of %(period)s")
+
+
+def fee_visit_title(ref: str, gettext: Callable[[str], str]) -> str:
+    """The visit list's title of a fee visit (its ref is the period)."""
+    period = gettext("%(year)s/%(month)s") % {"year": ref[:4], "month": int(ref[5:7])}
+    return gettext(FEE_VISIT_TITLE) % {"period": period}
+
+
+VISIT_KINDS = {reminders.VISIT_KIND: fee_visit_title}
 
 RENDERERS: Renderers = {
     FeeReminderMessage: reminder,
