@@ -79,6 +79,10 @@ async def test_the_notice_arrives_in_the_morning_with_the_breakdown_and_answer_b
     ]
     # 孙先生 owns two homes: a notice for each
     assert count(people["sun"], "Your bill for 2026/12") == 2
+    # the 44 households nobody can reach are on the grid leader's visit list instead
+    leader = people["leader"]
+    await leader.sends("/visits")
+    assert "① Property fees of 2026/12 (44 households)" in leader.last_message()
 
 
 async def test_a_dispute_pauses_the_reminders_until_finance_resumes_them(
