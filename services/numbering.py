@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, TextClause, bindparam, select, text, update
+from sqlalchemy import Integer, TextClause, bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # the statement that makes sure a courtyard's counter row exists, per counter table: a text()
 # statement is compiled once and cached (a dialect INSERT ... ON CONFLICT construct is not)
-_ENSURE: dict[str, TextClause] = {}
+_ENSURE: dict[tuple[str, bool], TextClause] = {}
 
 
-def _ensure_row(counter: Any) -> TextClause:
+def _ensure_row(counter: Any, *, lock: bool = False) -> TextClause:
+    """INSERT the counter row unless it exists; with `lock`, a no-op update of an existing row
+    takes its row lock in the same statement (one round trip instead of two)."""
     table = str(counter.__tablename__)
-    statement = _ENSURE.get(table)
+    statement = _ENSURE.get((table, lock))
     if statement is None:
-        statement = _ENSURE[table] = text(
+        conflict = f"DO UPDATE SET last = {table}.last" if lock else "DO NOTHING"
+        statement = _ENSURE[(table, lock)] = text(
             f"INSERT INTO {table} (courtyard_id, last) VALUES (:courtyard_id, 0) "
-            "ON CONFLICT (courtyard_id) DO NOTHING"
+            f"ON CONFLICT (courtyard_id) {conflict}"
         ).bindparams(bindparam("courtyard_id", type_=Integer()))
     return statement
 
@@ -46,7 +49,4 @@ async def next_number(session: AsyncSession, counter: Any, courtyard_id: int) ->
 async def hold(session: AsyncSession, counter: Any, courtyard_id: int) -> None:
     """Take the courtyard's counter row lock without drawing a number: work that must not
     interleave with numbering (settling a courtyard's payments) waits on the same row."""
-    await session.execute(_ensure_row(counter), {"courtyard_id": courtyard_id})
-    await session.execute(
-        select(counter.last).where(counter.courtyard_id == courtyard_id).with_for_update()
-    )
+    await session.execute(_ensure_row(counter, lock=True), {"courtyard_id": courtyard_id})

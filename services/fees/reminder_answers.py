@@ -38,6 +38,10 @@ class NoteTooLong(DomainError):
     message = N_("Please keep it to %(most)s characters.")
 
 
+class NotYourReminder(DomainError):
+    message = N_("This reminder is for another household.")
+
+
 class PauseAlreadyLifted(DomainError):
     message = N_("The reminders of %(household)s for %(period)s are already going again.")
 
@@ -64,7 +68,7 @@ async def _reminder(session: AsyncSession, actor: Actor, reminder_id: int) -> Fe
     if reminder is None:
         raise NotFound()
     if reminder.household_id not in actor.households:
-        require(actor, (Role.RESIDENT,), -1)  # not theirs: refused like any other role
+        raise NotYourReminder()
     return reminder
 
 

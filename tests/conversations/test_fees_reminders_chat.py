@@ -160,6 +160,7 @@ async def test_someone_else_cannot_answer_a_households_reminder(
     data = message.reply_markup.inline_keyboard[0][0].callback_data  # type: ignore[union-attr]
     assert data is not None
     await world.feed(stranger.callback_update(message, data))
+    assert stranger.alerts() == ["This reminder is for another household."]
     async with world.sessions() as session:
         assert (
             await session.scalar(select(FeeReminder.id).where(FeeReminder.answer.is_not(None)))
