@@ -21,13 +21,16 @@ from fee_reminders_data import (
 )
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, TWO_HOMES_ID, TicketPeople
+from tests_data import LEADER_ID
+from tickets_data import NEIGHBOUR_ID, RESIDENT_ID, TWO_HOMES_ID, TicketPeople, actor
 
 from models import (
     Event,
     FeeReminder,
+    FeeReminderPause,
     OutboxMessage,
     OutboxStatus,
+    ReminderAnswer,
     ReminderOutcome,
     ReminderStage,
     User,
@@ -36,7 +39,8 @@ from models import (
 from models.db import transaction
 from services.access import Role
 from services.clock import FixedClock
-from services.fees import reminder_settings, reminders
+from services.errors import NotAllowed
+from services.fees import reminder_answers, reminder_settings, reminders
 from services.policy import Policy
 
 Sweep = Callable[[], Awaitable[int]]
@@ -301,3 +305,58 @@ async def test_a_day_outside_every_month_is_refused(
             await reminder_settings.configure(
                 session, None, yard["id"], S.FRIENDLY, now=clock(), day=31
             )
+
+
+async def test_a_dispute_pauses_later_stages_and_only_finance_or_admins_resume(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    policy: Policy,
+    billed: TicketPeople,
+    sweep: Sweep,
+) -> None:
+    await sweep()
+    home = billed.homes["2号楼-1单元-501"]
+    notice = next(r for r in await reminder_rows(sessions, S.NOTICE) if r.household_id == home)
+    resident = await actor(sessions, RESIDENT_ID)
+    async with transaction(sessions) as session:
+        answered = await reminder_answers.answer(
+            session, resident, notice.id, ReminderAnswer.DISPUTE, clock(), policy
+        )
+    assert answered.paused
+    assert answered.told == 2  # finance and the grid leader
+    for when in (local(2026, 12, 15), local(2027, 1, 5), local(2027, 2, 1)):
+        clock.now = when
+        await sweep()
+    stages = {r.stage for r in await reminder_rows_of(sessions, home)}
+    assert stages == {S.NOTICE}  # friendly, overdue and the visit all waited
+    async with sessions() as session:
+        pause = await session.scalar(select(FeeReminderPause.id))
+    assert pause is not None
+    leader = await actor(sessions, LEADER_ID)
+    async with transaction(sessions) as session:
+        with pytest.raises(NotAllowed):
+            await reminder_answers.lift_pause(session, leader, pause, clock())
+    finance = await actor(sessions, FINANCE_ID)
+    async with transaction(sessions) as session:
+        await reminder_answers.lift_pause(session, finance, pause, clock())
+    async with transaction(sessions) as session:
+        with pytest.raises(reminder_answers.PauseAlreadyLifted):
+            await reminder_answers.lift_pause(session, finance, pause, clock())
+    clock.now = local(2027, 2, 2)
+    await sweep()
+    # December's reminders go on: the visit stage is due now (the earlier ones' months passed)
+    stages = {r.stage for r in await reminder_rows_of(sessions, home)}
+    assert S.VISIT in stages
+
+
+async def reminder_rows_of(
+    sessions: async_sessionmaker[AsyncSession], household_id: int
+) -> list[FeeReminder]:
+    async with sessions() as session:
+        return list(
+            await session.scalars(
+                select(FeeReminder).where(
+                    FeeReminder.household_id == household_id, FeeReminder.period == PERIOD
+                )
+            )
+        )
