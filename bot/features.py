@@ -18,6 +18,7 @@ import handlers.visits
 import scheduler.fees
 import scheduler.jobs
 import scheduler.tickets
+import views.fees.menu
 import views.fees.reminders
 import views.fees.renderers
 import views.membership
@@ -85,6 +86,9 @@ FEES = Feature(
     routers=handlers.fees.routers,
     step_routers=handlers.fees.input_routers,
     renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
     jobs=scheduler.fees.JOBS,
     visit_kinds=views.fees.reminders.VISIT_KINDS,
 )

@@ -16,6 +16,7 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.fee_reminder import (
     FeeReminder,
     FeeReminderPause,
@@ -53,6 +54,7 @@ __all__ = [
     "AdjustmentKind",
     "Base",
     "BillLine",
+    "ClaimStatus",
     "Courtyard",
     "Event",
     "FeeAdjustment",
@@ -74,6 +76,8 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PaymentClaim",
+    "PaymentInstructions",
     "PaymentMethod",
     "PaymentReversal",
     "ProcessedUpdate",

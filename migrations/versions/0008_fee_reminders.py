@@ -1,7 +1,7 @@
 """fee reminders: stage settings per courtyard, one row per reminder sent, dispute pauses
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 02:00:42
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

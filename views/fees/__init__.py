@@ -1,1 +1,2 @@
-"""Fees as people see them: bills, payments, reminders, collection rates."""
+"""How fees look: bills and their breakdown, payment instructions, receipts, finance's screens,
+collection figures and reminders."""
