@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from services.fees.reminder_messages import FeeFormalNoticeList, FeeReminderMessage, FormalNotice
+from services.fees.reminder_settings import FORMAL_DEADLINE_DAYS
 from views.fees.reminder_words import day, money, months
 from views.outbox import Attachment
 from views.text import h
@@ -32,6 +33,7 @@ def page_html(notice: FormalNotice, courtyard: str, issued: str, deadline: str) 
         "months": months(notice.months),
         "deadline": deadline,
         "issued": issued,
+        "days": FORMAL_DEADLINE_DAYS,
     }
     paragraphs = [
         _("To the household %(household)s, %(courtyard)s:"),
@@ -39,7 +41,7 @@ def page_html(notice: FormalNotice, courtyard: str, issued: str, deadline: str) 
             "Our records show %(total)s of property service fees unpaid for %(count)s "
             "month(s): %(months)s."
         ),
-        _("We kindly ask you to pay the amount within 7 days, by %(deadline)s."),
+        _("We kindly ask you to pay the amount within %(days)s days, by %(deadline)s."),
         _(
             "If you disagree with the amount or with our service, please tell us before then: "
             "answer in the bot, or come to the service center's office. We will look into it."

@@ -53,6 +53,7 @@ def _values(p: FeeReminderMessage) -> dict[str, str]:
         "count": str(len(p.months)),
         "months": months_text(p.months),
         "deadline": day(p.deadline) if p.deadline else "",
+        "days": str((p.deadline - p.issued_on).days) if p.deadline else "",
     }
 
 
@@ -115,7 +116,7 @@ def formal_text(p: FeeReminderMessage) -> str:
                 "month(s): %(months)s."
             )
             % v,
-            _("Please pay within 7 days, by %(deadline)s.") % v,
+            _("Please pay within %(days)s days, by %(deadline)s.") % v,
             _(
                 "If you disagree with the amount or with our service, please tell us "
                 "before then with a button below, or come to the service center's "
