@@ -18,12 +18,14 @@ import handlers.signups
 import handlers.tickets
 import handlers.visits
 import handlers.votes
+import scheduler.fees
 import scheduler.jobs
 import scheduler.notices
 import scheduler.signups
 import scheduler.tickets
 import scheduler.votes
 import views.fees.menu
+import views.fees.reminders
 import views.fees.renderers
 import views.membership
 import views.notices.menu
@@ -111,6 +113,8 @@ FEES = Feature(
     menu=views.fees.menu.MENU,
     help=views.fees.menu.HELP_LINES,
     commands=views.fees.menu.COMMANDS,
+    jobs=scheduler.fees.JOBS,
+    visit_kinds=views.fees.reminders.VISIT_KINDS,
 )
 
 SIGNUPS = Feature(

@@ -17,6 +17,14 @@ from models.fee import (
     Rounding,
 )
 from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
+from models.fee_reminder import (
+    FeeReminder,
+    FeeReminderPause,
+    FeeReminderSetting,
+    ReminderAnswer,
+    ReminderOutcome,
+    ReminderStage,
+)
 from models.household import Household
 from models.notice import (
     AttachmentKind,
@@ -77,6 +85,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "FeeReminder",
+    "FeeReminderPause",
+    "FeeReminderSetting",
     "Gathering",
     "GatheringSlot",
     "GatheringStatus",
@@ -105,6 +116,9 @@ __all__ = [
     "ProcessedUpdate",
     "ReceiptCounter",
     "Relation",
+    "ReminderAnswer",
+    "ReminderOutcome",
+    "ReminderStage",
     "RoleAssignment",
     "Rounding",
     "Signup",

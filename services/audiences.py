@@ -149,6 +149,28 @@ async def household_members(session: AsyncSession, household_id: int) -> list[Re
     return _people(list(rows))
 
 
+async def members_by_household(
+    session: AsyncSession, household_ids: Collection[int]
+) -> dict[int, list[Recipient]]:
+    """The approved members of each of these households (one query per 1000 households), for
+    messages that say something different to each household."""
+    ids = sorted(set(household_ids))
+    found: dict[int, list[Recipient]] = {}
+    for start in range(0, len(ids), 1000):
+        rows = await session.execute(
+            select(Membership.household_id, Membership.user_id)
+            .where(
+                Membership.household_id.in_(ids[start : start + 1000]),
+                Membership.status == MembershipStatus.APPROVED,
+            )
+            .distinct()
+            .order_by(Membership.household_id, Membership.user_id)
+        )
+        for household_id, user_id in rows.tuples():
+            found.setdefault(household_id, []).append(Recipient(user_id=user_id))
+    return found
+
+
 @dataclass(frozen=True)
 class OfflineHousehold:
     """A household as an audience lists it (for a grid leader's visit list)."""

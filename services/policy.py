@@ -72,6 +72,10 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "notice.letter": True,
     "notice.reminder": True,
     "notice.deadline": True,
+    # fee reminders, residents' answers to them, finance's list of formal notices
+    "fee.reminder": True,
+    "fee.reminder_answer": True,
+    "fee.formal_list": True,
 }
 
 
