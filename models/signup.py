@@ -58,7 +58,9 @@ class Gathering(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     organizer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # a notice that carries this gathering (the notices feature links them)
-    notice_id: Mapped[int | None]
+    notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notices.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[GatheringStatus] = mapped_column(
         _enum(GatheringStatus), default=GatheringStatus.OPEN
     )

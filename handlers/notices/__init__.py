@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.notices import acks, compose, lists, sending
+from handlers.notices import acks, compose, lists, sending, signup
 
 
 def routers() -> list[Router]:
@@ -16,4 +16,4 @@ def routers() -> list[Router]:
 
 
 def input_routers() -> list[Router]:
-    return [compose.build_inputs()]
+    return [signup.build_inputs(), compose.build_inputs()]

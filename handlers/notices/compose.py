@@ -8,7 +8,6 @@ preview saves a checked draft; 发送 schedules it; 撤回 withdraws it before i
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -17,18 +16,16 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE, Where
-from handlers.notices import places
-from handlers.notices.common import message_of, show
+from handlers.notices import places, signup
+from handlers.notices.common import message_of
 from handlers.notices.steps import Composing, ask, expect
 from models import AttachmentKind
 from services.access import Actor
 from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
-from services.notices import compose, lifecycle
-from services.notices.compose import Attachment, Draft
+from services.notices import compose
 from services.policy import Policy
 from views.menu import MenuButton
-from views.notices import card
 from views.notices import compose as view
 from views.notices.callbacks import ComposeStep, NoticeAction, Step
 from views.notices.menu import SEND
@@ -115,56 +112,11 @@ async def on_deadline(
     now = clock()
     deadline = compose.parse_time(message.text, now, policy)
     await state.update_data(deadline=deadline.isoformat())
-    await _preview(message, session, actor, state, now, policy)
+    await signup.ask_or_preview(message, session, actor, state, now, policy)
 
 
 async def use_buttons(message: Message) -> None:
     raise InvalidInput(N_("Please use the buttons above, or tap ✖ Cancel."))
-
-
-def _draft(data: dict[str, Any]) -> Draft:
-    try:
-        attachment = data.get("attachment")
-        send_at = data.get("send_at")
-        deadline = data.get("deadline")
-        return Draft(
-            courtyard_ids=tuple(int(c) for c in data["chosen"]),
-            text=str(data["text"]),
-            attachment=Attachment(AttachmentKind(attachment[0]), str(attachment[1]))
-            if attachment
-            else None,
-            buildings=frozenset(str(b) for b in data.get("buildings", [])),
-            units=compose.units_of(data.get("units", [])),
-            urgent=bool(data.get("urgent")),
-            send_at=datetime.fromisoformat(send_at) if send_at else None,
-            needs_ack=bool(data.get("ack")),
-            ack_deadline=datetime.fromisoformat(deadline) if deadline else None,
-            corrects_notice_id=data.get("corrects"),
-        )
-    except (KeyError, ValueError, TypeError, IndexError):
-        raise Stale() from None
-
-
-async def _preview(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-    now: datetime,
-    policy: Policy,
-) -> None:
-    """The checked draft saved, shown exactly as residents will see it, and the question."""
-    notices = await compose.save_draft(session, actor, _draft(await state.get_data()), now)
-    first = notices[0]
-    info = await lifecycle.info(session, first)
-    await state.set_state(Composing.preview)
-    await state.update_data(notice=first.id)
-    await show(message, card.rendered(info, policy.timezone, buttons=False))
-    reach = await compose.reach(session, notices)
-    text, keyboard = view.ask_send(
-        first.id, reach.households, reach.people, reach.unreachable, first.needs_ack
-    )
-    await message.answer(text, reply_markup=keyboard)
 
 
 async def on_step(
@@ -207,7 +159,9 @@ async def on_step(
         await expect(state, Composing.ack)
         await state.update_data(ack=False, deadline=None)
         await message.edit_reply_markup(reply_markup=None)
-        await _preview(message, session, actor, state, clock(), policy)
+        await signup.ask_or_preview(message, session, actor, state, clock(), policy)
+    elif answer in ("event", "noevent"):
+        await signup.on_answer(message, session, actor, state, answer, clock(), policy)
     elif answer == "days" and index in view.DEADLINE_DAYS:
         data = await expect(state, Composing.deadline)
         now = clock()
@@ -215,7 +169,7 @@ async def on_step(
         deadline = max(start, now + compose.GRACE) + timedelta(days=index)
         await state.update_data(deadline=deadline.isoformat())
         await message.edit_reply_markup(reply_markup=None)
-        await _preview(message, session, actor, state, now, policy)
+        await signup.ask_or_preview(message, session, actor, state, now, policy)
     else:
         raise Stale()
     await query.answer()

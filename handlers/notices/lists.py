@@ -75,7 +75,10 @@ async def on_read(
     policy: Policy,
 ) -> None:
     info, acknowledged = await reading.read(session, actor, callback_data.n, clock())
-    await show(message_of(query), card.rendered(info, policy.timezone, buttons=not acknowledged))
+    await show(
+        message_of(query),
+        card.rendered(info, policy.timezone, buttons=not acknowledged, signup=True),
+    )
     await query.answer()
 
 

@@ -11,9 +11,10 @@ from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.notices.common import message_of
+from handlers.notices.preview import plan_of
 from services.access import Actor
 from services.clock import Clock
-from services.notices import compose, lifecycle
+from services.notices import compose, lifecycle, signup
 from services.policy import Policy
 from views.notices import compose as view
 from views.notices.callbacks import NoticeAction, Step
@@ -29,7 +30,9 @@ async def on_send(
     policy: Policy,
 ) -> None:
     now = clock()
-    done = await lifecycle.send(session, actor, callback_data.n, now, policy)
+    data = await state.get_data()
+    event = plan_of(data) if data.get("notice") == callback_data.n else None
+    done = await signup.send(session, actor, callback_data.n, now, policy, event)
     await state.clear()
     later = done.goes_out_at - now > compose.GRACE + timedelta(seconds=5)
     text, keyboard = view.scheduled(
@@ -54,9 +57,14 @@ async def on_discard(
 
 
 async def on_withdraw(
-    query: CallbackQuery, callback_data: Step, session: AsyncSession, actor: Actor, clock: Clock
+    query: CallbackQuery,
+    callback_data: Step,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
 ) -> None:
-    await lifecycle.withdraw(session, actor, callback_data.n, clock())
+    await lifecycle.withdraw(session, actor, callback_data.n, clock(), policy)
     await message_of(query).edit_text(view.withdrawn())
     await query.answer()
 

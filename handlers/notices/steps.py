@@ -23,6 +23,10 @@ class Composing(StatesGroup):
     time = State()
     ack = State()
     deadline = State()
+    signup = State()  # 「要不要带报名？」
+    event_day = State()
+    event_place = State()
+    event_slots = State()
     preview = State()
 
 

@@ -1,7 +1,7 @@
 """signups: gatherings (events with sign-up), their time slots, sign-ups and waiting lists
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02 02:10:00
 """
 
@@ -51,8 +51,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["organizer_id"], ["users.id"], name=op.f("fk_gatherings_organizer_id_users")
         ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["notices.id"],
+            name=op.f("fk_gatherings_notice_id_notices"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gatherings")),
     )
+    op.create_index(op.f("ix_gatherings_notice_id"), "gatherings", ["notice_id"])
     op.create_index(
         "ix_gatherings_courtyard_starts", "gatherings", ["courtyard_id", "starts_at"]
     )
@@ -151,4 +158,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_gathering_slots_gathering_id"), table_name="gathering_slots")
     op.drop_table("gathering_slots")
     op.drop_index("ix_gatherings_courtyard_starts", table_name="gatherings")
+    op.drop_index(op.f("ix_gatherings_notice_id"), table_name="gatherings")
     op.drop_table("gatherings")

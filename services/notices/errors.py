@@ -36,6 +36,10 @@ class OneCourtyardOnly(InvalidInput):
     message = N_("Buildings and units can be chosen for one courtyard at a time.")
 
 
+class EventOneCourtyardOnly(InvalidInput):
+    message = N_("A notice with sign-up can be sent to one courtyard at a time.")
+
+
 class TooLateToWithdraw(DomainError):
     message = N_(
         "This notice has already gone out, so it cannot be withdrawn. "

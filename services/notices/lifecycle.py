@@ -8,18 +8,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Courtyard, GroupKind, Notice, NoticeStatus, OutboxMessage, OutboxStatus, User
+from models import (
+    Courtyard,
+    Gathering,
+    GatheringSlot,
+    GatheringStatus,
+    GroupKind,
+    Notice,
+    NoticeStatus,
+    OutboxMessage,
+    OutboxStatus,
+    User,
+)
 from services import audiences, events, outbox, visits
 from services.access import Actor
 from services.errors import NotFound
 from services.notices import compose, scopes
 from services.notices.errors import NotYourNotice, TimeInPast, TooLateToWithdraw
 from services.notices.machine import NOTICES, NoticeAction, NoticeParty
-from services.notices.messages import NoticeDeadlinePassed, NoticeInfo, NoticeLetter, NoticePost
+from services.notices.messages import (
+    NoticeDeadlinePassed,
+    NoticeEvent,
+    NoticeInfo,
+    NoticeLetter,
+    NoticePost,
+)
 from services.policy import Policy
+from services.signups import gatherings
 from services.statemachine import TransitionRefused
 
 VISIT_KIND = "notice"
@@ -30,6 +48,51 @@ RELIST_AFTER = timedelta(hours=1)
 def key_prefix(notice_id: int) -> str:
     """Every delivery row of a notice has a dedupe key under this (group posts and letters)."""
     return f"notice:{notice_id}:"
+
+
+async def gathering_ids(session: AsyncSession, notice_ids: Sequence[int]) -> list[int]:
+    """The events these notices carry that are not called off."""
+    found = await session.scalars(
+        select(Gathering.id)
+        .where(
+            Gathering.notice_id.in_(list(notice_ids)),
+            Gathering.status != GatheringStatus.CANCELLED,
+        )
+        .order_by(Gathering.id)
+    )
+    return list(found)
+
+
+async def event_of(session: AsyncSession, notice_id: int) -> NoticeEvent | None:
+    """The event a notice carries, as its line and button show it."""
+    row = (
+        await session.execute(
+            select(
+                Gathering.id,
+                Gathering.place,
+                Gathering.starts_at,
+                Gathering.ends_at,
+                func.sum(GatheringSlot.capacity),
+                func.count(GatheringSlot.id),
+            )
+            .join(GatheringSlot, GatheringSlot.gathering_id == Gathering.id)
+            .where(Gathering.notice_id == notice_id, Gathering.status != GatheringStatus.CANCELLED)
+            .group_by(Gathering.id, Gathering.place, Gathering.starts_at, Gathering.ends_at)
+            .order_by(Gathering.id)
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    gathering_id, place, starts_at, ends_at, places, slots = row
+    return NoticeEvent(
+        gathering_id=gathering_id,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        places=int(places or 0),
+        slots=int(slots or 0),
+    )
 
 
 async def info(session: AsyncSession, notice: Notice) -> NoticeInfo:
@@ -54,6 +117,7 @@ async def info(session: AsyncSession, notice: Notice) -> NoticeInfo:
         units=units,
         corrects_sent_at=corrected.goes_out_at if corrected else None,
         goes_out_at=notice.goes_out_at,
+        event=await event_of(session, notice.id),
     )
 
 
@@ -180,13 +244,22 @@ async def discard(session: AsyncSession, actor: Actor, notice_id: int, now: date
         notice.cancelled_at = now
 
 
-async def withdraw(session: AsyncSession, actor: Actor, notice_id: int, now: datetime) -> int:
-    """撤回 before it goes out: the notice cancelled and its waiting rows deleted in one
-    statement (they are due only when it goes out, so no sender has them). Rows deleted."""
+async def withdraw(
+    session: AsyncSession,
+    actor: Actor,
+    notice_id: int,
+    now: datetime,
+    policy: Policy | None = None,
+) -> int:
+    """撤回 before it goes out: the notice cancelled, the event it carries called off, and
+    its waiting rows deleted in one statement (they are due only when it goes out, so no
+    sender has them). Rows deleted."""
     batch = list(await compose.batch_of(session, notice_id))
     for notice in batch:
         _move(session, actor, notice, NoticeAction.WITHDRAW, now)
         notice.cancelled_at = now
+    for gathering_id in await gathering_ids(session, [n.id for n in batch]):
+        await gatherings.cancel(session, actor, gathering_id, now, policy or Policy())
     result = await session.execute(
         delete(OutboxMessage)
         .where(

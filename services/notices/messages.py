@@ -12,6 +12,19 @@ from pydantic import BaseModel, ConfigDict
 from services.outbox import OutboxPayload
 
 
+class NoticeEvent(BaseModel):
+    """The event a notice carries (活动报名): enough for its line and its 📅 报名 button."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gathering_id: int  # 0 in the preview, before it is created
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    places: int
+    slots: int
+
+
 class NoticeInfo(BaseModel):
     """A notice as views show it; frozen when it is scheduled (a sent notice never changes)."""
 
@@ -31,6 +44,7 @@ class NoticeInfo(BaseModel):
     units: tuple[tuple[str, str], ...] = ()
     corrects_sent_at: datetime | None = None  # a correction: when the notice it corrects went out
     goes_out_at: datetime | None = None
+    event: NoticeEvent | None = None  # the event it carries, if any
 
 
 class NoticePost(OutboxPayload):

@@ -99,9 +99,12 @@ async def announce(
     session: AsyncSession, actor: Actor, gathering_id: int, now: datetime, policy: Policy
 ) -> int:
     """Tell the approved members in scope (privately) and the residents' group: one INSERT,
-    one row per person or group, never twice. Returns the rows written."""
+    one row per person or group, never twice. Returns the rows written. An event that a
+    notice carries is announced by the notice itself (its 📅 报名 button): nothing here."""
     row = await queries.gathering(session, gathering_id)
     require(actor, ORGANIZERS, row.courtyard_id)
+    if row.notice_id is not None:
+        return 0
     info = await queries.details(session, gathering_id)
     people = await audiences.members(session, queries.scope_of(row))
     groups = await audiences.group_chats(session, row.courtyard_id, GroupKind.RESIDENTS)

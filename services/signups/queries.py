@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -19,6 +19,8 @@ from models import (
     Household,
     Membership,
     MembershipStatus,
+    Notice,
+    NoticeStatus,
     Signup,
     SignupStatus,
     User,
@@ -186,8 +188,20 @@ async def open_for(session: AsyncSession, actor: Actor, now: datetime) -> list[G
     """Gatherings still ahead that the person may sign up for (her households in scope) or
     organizes (a grid leader's courtyards), soonest first."""
     led = actor.courtyards_as(ORGANIZERS)
+    # an event a notice carries is shown once the notice is out
+    out = (
+        select(Notice.id)
+        .where(
+            Notice.id == Gathering.notice_id,
+            Notice.status.in_([NoticeStatus.SCHEDULED, NoticeStatus.SENT]),
+            Notice.goes_out_at <= now,
+        )
+        .exists()
+    )
     query = select(Gathering).where(
-        Gathering.status == GatheringStatus.OPEN, Gathering.ends_at > now
+        Gathering.status == GatheringStatus.OPEN,
+        Gathering.ends_at > now,
+        or_(Gathering.notice_id.is_(None), out),
     )
     if led is not None:
         yards = set(led) | set(actor.households.values())

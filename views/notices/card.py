@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from services.notices.messages import NoticeInfo
+from services.notices.messages import NoticeEvent, NoticeInfo
 from views.notices.callbacks import Ack
 from views.outbox import CAPTION_LIMIT, Rendered
+from views.signups import words
+from views.signups.callbacks import OpenGathering
+from views.signups.renderers import deep_link
 from views.text import building, h
 
 
@@ -50,6 +53,8 @@ def text(info: NoticeInfo, zone: ZoneInfo, *, reminder: bool = False) -> str:
     if place:
         lines.append(place)
     lines += ["", h(info.text), "", _("— %(name)s") % {"name": h(info.author)}]
+    if info.event is not None:
+        lines.append(event_line(info.event, zone))
     if info.needs_ack:
         if info.ack_deadline is not None:
             lines.append(
@@ -61,14 +66,49 @@ def text(info: NoticeInfo, zone: ZoneInfo, *, reminder: bool = False) -> str:
     return "\n".join(lines)
 
 
-def ack_keyboard(info: NoticeInfo) -> InlineKeyboardMarkup | None:
-    if not info.needs_ack:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=_("✅ Received"), callback_data=Ack(n=info.id).pack())]
-        ]
+def event_line(event: NoticeEvent, zone: ZoneInfo) -> str:
+    """ "📅 报名：12-06（周日）9:00-11:00，社区活动室，共 40 个名额"."""
+    return _("📅 Sign-up: %(when)s, %(place)s, %(places)s places") % {
+        "when": words.when(event.starts_at, event.ends_at, zone),
+        "place": h(event.place),
+        "places": event.places,
+    }
+
+
+def _signup_button(
+    event: NoticeEvent, *, in_group: bool, bot_username: str | None
+) -> InlineKeyboardButton | None:
+    """The same 📅 button the sign-ups feature sends: in a group a link into the private
+    chat (never names in the group), in private the event's times."""
+    if in_group:
+        if bot_username is None:
+            return None
+        return InlineKeyboardButton(
+            text=_("📅 Sign up"), url=deep_link(bot_username, event.gathering_id)
+        )
+    return InlineKeyboardButton(
+        text=_("📅 Sign up"), callback_data=OpenGathering(g=event.gathering_id).pack()
     )
+
+
+def ack_keyboard(
+    info: NoticeInfo,
+    *,
+    ack: bool = True,
+    signup: bool = True,
+    in_group: bool = False,
+    bot_username: str | None = None,
+) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    if ack and info.needs_ack:
+        rows.append(
+            [InlineKeyboardButton(text=_("✅ Received"), callback_data=Ack(n=info.id).pack())]
+        )
+    if signup and info.event is not None and info.event.gathering_id:
+        button = _signup_button(info.event, in_group=in_group, bot_username=bot_username)
+        if button is not None:
+            rows.append([button])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def rendered(
@@ -78,9 +118,19 @@ def rendered(
     buttons: bool = True,
     reminder: bool = False,
     pin: bool = False,
+    signup: bool | None = None,
+    in_group: bool = False,
+    bot_username: str | None = None,
 ) -> Rendered:
-    """The notice as one message: a photo or PDF with the words as caption, or the words."""
-    markup = ack_keyboard(info) if buttons else None
+    """The notice as one message: a photo or PDF with the words as caption, or the words.
+    `buttons`: ✅ 收到 (and, unless `signup` says otherwise, 📅 报名)."""
+    markup = ack_keyboard(
+        info,
+        ack=buttons,
+        signup=buttons if signup is None else signup,
+        in_group=in_group,
+        bot_username=bot_username,
+    )
     body = text(info, zone, reminder=reminder)
     if info.attachment_kind is not None and len(body) > CAPTION_LIMIT:
         # the words were checked against a shorter limit; only very long names get here

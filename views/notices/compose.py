@@ -12,8 +12,10 @@ from aiogram.utils.i18n import gettext as _
 
 from services.notices.compose import MAX_CAPTION, MAX_TEXT
 from services.notices.scopes import Building
+from services.signups.schedule import PlannedSlot
 from views.notices.callbacks import ComposeStep, NoticeAction, Step
 from views.notices.card import when
+from views.signups import drafts
 from views.text import building, h
 
 Question = tuple[str, InlineKeyboardMarkup]
@@ -144,7 +146,52 @@ def ask_deadline() -> Question:
     return text, InlineKeyboardMarkup(inline_keyboard=[days, _cancel()])
 
 
-def ask_send(notice_id: int, households: int, people: int, unreachable: int, ack: bool) -> Question:
+def ask_signup() -> Question:
+    rows = [
+        [_button(_("📅 Yes, with sign-up"), "event"), _button(_("No sign-up"), "noevent")],
+        _cancel(),
+    ]
+    text = _(
+        "Add a sign-up to it?\n"
+        "For example for the bus-card renewal: residents tap 📅 Sign up under the notice "
+        "and choose a time."
+    )
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def ask_event_day() -> Question:
+    text = _("📅 Sign-up: which day?") + "\n" + drafts.day_example()
+    return text, InlineKeyboardMarkup(inline_keyboard=[_cancel()])
+
+
+def ask_event_place() -> Question:
+    text = _("📅 Sign-up: where is it?\nFor example: 社区活动室")
+    return text, InlineKeyboardMarkup(inline_keyboard=[_cancel()])
+
+
+def ask_event_slots() -> Question:
+    text = _("📅 Sign-up: the times, and how many people each.") + "\n" + drafts.slots_example()
+    return text, InlineKeyboardMarkup(inline_keyboard=[_cancel()])
+
+
+def event_preview(place: str, slots: Sequence[PlannedSlot], zone: ZoneInfo) -> str:
+    """The times of the sign-up, under the preview."""
+    lines = [
+        _("📅 With sign-up:"),
+        _("📍 Place: %(place)s") % {"place": h(place)},
+        *drafts.slot_summary(slots, zone),
+    ]
+    return "\n".join(lines)
+
+
+def ask_send(
+    notice_id: int,
+    households: int,
+    people: int,
+    unreachable: int,
+    ack: bool,
+    event: str | None = None,
+) -> Question:
     lines = [
         _("👆 This is how residents will see it."),
         _("It goes to %(households)s, %(people)s on Telegram, and the residents' group.")
@@ -155,6 +202,8 @@ def ask_send(notice_id: int, households: int, people: int, unreachable: int, ack
     ]
     if ack:
         lines.append(_("Under it they will see a ✅ Received button."))
+    if event:
+        lines += ["", event, _("Under it they will see a 📅 Sign up button."), ""]
     if unreachable:
         lines.append(
             _(

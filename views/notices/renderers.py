@@ -19,7 +19,13 @@ from views.text import h
 
 def post(payload: NoticePost, context: RenderContext) -> Rendered:
     """In the residents' group; an urgent one is pinned there once sent."""
-    return card.rendered(payload.notice, context.timezone, pin=payload.notice.urgent)
+    return card.rendered(
+        payload.notice,
+        context.timezone,
+        pin=payload.notice.urgent,
+        in_group=True,
+        bot_username=context.bot_username,
+    )
 
 
 def letter(payload: NoticeLetter, context: RenderContext) -> Rendered:

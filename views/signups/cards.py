@@ -49,6 +49,8 @@ def gathering_facts(info: GatheringInfo, zone: ZoneInfo) -> str:
         _("📍 Place: %(place)s") % {"place": h(info.place)},
         _("🗓 When: %(when)s") % {"when": words.when(info.starts_at, info.ends_at, zone)},
     ]
+    if info.notice_id is not None:
+        lines.append(_("📢 From notice #%(n)s") % {"n": info.notice_id})
     if info.description:
         lines.append(h(info.description))
     return "\n".join(lines)

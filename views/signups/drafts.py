@@ -43,22 +43,42 @@ def ask_place() -> Screen:
     return _("Step 2 of 4: where is it?\nFor example: 社区活动室"), _cancel_only()
 
 
+def day_example() -> str:
+    """How a day may be typed (the composer of notices with sign-up asks the same)."""
+    return _("For example: 12-06, 12月6日 or 明天 (tomorrow)")
+
+
 def ask_day() -> Screen:
+    return _("Step 3 of 4: which day?") + "\n" + day_example(), _cancel_only()
+
+
+def slots_example() -> str:
+    """How the times may be typed (the composer of notices with sign-up asks the same)."""
     return _(
-        "Step 3 of 4: which day?\nFor example: 12-06, 12月6日 or 明天 (tomorrow)"
-    ), _cancel_only()
+        "For example:\n"
+        "<code>9:00-11:00 每15分钟 5人</code>\n"
+        "(from 9:00 to 11:00, a time every 15 minutes, 5 people each)\n"
+        "Or one time a line:\n"
+        "<code>14:00-15:00 10人</code>"
+    )
+
+
+def slot_summary(slots: Sequence[PlannedSlot], zone: ZoneInfo) -> list[str]:
+    """The times as the preview shows them: how many, the places, when each starts."""
+    starts = " ".join(words.clock_time(s.starts_at, zone) for s in slots)
+    sizes = sorted({s.capacity for s in slots})
+    return [
+        _("🗓 When: %(when)s") % {"when": words.when(slots[0].starts_at, slots[-1].ends_at, zone)},
+        _("Times: %(count)s, %(places)s places in all")
+        % {"count": len(slots), "places": sum(s.capacity for s in slots)},
+        _("Starting at %(starts)s (%(sizes)s people each)")
+        % {"starts": starts, "sizes": "/".join(str(n) for n in sizes)},
+    ]
 
 
 def ask_slots() -> Screen:
     return (
-        _(
-            "Step 4 of 4: the times, and how many people each.\n"
-            "For example:\n"
-            "<code>9:00-11:00 每15分钟 5人</code>\n"
-            "(from 9:00 to 11:00, a time every 15 minutes, 5 people each)\n"
-            "Or one time a line:\n"
-            "<code>14:00-15:00 10人</code>"
-        ),
+        _("Step 4 of 4: the times, and how many people each.") + "\n" + slots_example(),
         _cancel_only(),
     )
 
@@ -66,19 +86,12 @@ def ask_slots() -> Screen:
 def preview(
     courtyard: str, title: str, place: str, slots: Sequence[PlannedSlot], zone: ZoneInfo
 ) -> Screen:
-    starts = " ".join(words.clock_time(s.starts_at, zone) for s in slots)
-    sizes = sorted({s.capacity for s in slots})
     text = "\n".join(
         [
             _("Please check:"),
             f"<b>{h(title)}</b>",
             _("📍 Place: %(place)s") % {"place": h(place)},
-            _("🗓 When: %(when)s")
-            % {"when": words.when(slots[0].starts_at, slots[-1].ends_at, zone)},
-            _("Times: %(count)s, %(places)s places in all")
-            % {"count": len(slots), "places": sum(s.capacity for s in slots)},
-            _("Starting at %(starts)s (%(sizes)s people each)")
-            % {"starts": starts, "sizes": "/".join(str(n) for n in sizes)},
+            *slot_summary(slots, zone),
             "",
             _(
                 "Publishing tells the households of %(courtyard)s "
