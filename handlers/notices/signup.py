@@ -18,7 +18,7 @@ from handlers.notices.steps import Composing, ask, expect
 from services.access import Actor
 from services.clock import Clock
 from services.errors import Stale
-from services.notices import signup
+from services.notices import compose, signup
 from services.policy import Policy
 from services.signups import gatherings, schedule
 from views.notices import compose as view
@@ -34,6 +34,7 @@ async def ask_or_preview(
 ) -> None:
     """After the last question: ask about a sign-up when the notice may carry one."""
     draft = draft_of(await state.get_data())
+    await compose.check(session, actor, draft, now)  # a bad answer is told before the question
     if signup.may_carry(actor, draft.courtyard_ids):
         await ask(message, state, Composing.signup, view.ask_signup(), edit=False)
         return

@@ -110,6 +110,7 @@ async def test_later_notice_waits_and_can_be_withdrawn_until_then(
     await leader.taps("🕗 定时发送")
     await leader.sends("11-28 15:00")
     await leader.taps("不需要")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     await leader.taps("📤 发送")
     assert leader.last_message() == "🕗 将于 11-28 15:00 发出。发出前可以撤回。"
     clock.advance(hours=2)
@@ -134,6 +135,7 @@ async def test_withdraw_too_late(
     await leader.taps("普通")
     await leader.taps("📤 立即发送")
     await leader.taps("不需要")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     await leader.taps("📤 发送")
     clock.advance(seconds=61)
     await leader.taps("↩ 撤回")
@@ -156,6 +158,7 @@ async def test_urgent_photo_pinned_and_residents_read_later(
     await leader.taps("🔴 紧急")
     await leader.taps("📤 立即发送")
     await leader.taps("不需要")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     await leader.taps("📤 发送")
     clock.advance(seconds=61)
     await sweep(world)
@@ -173,6 +176,7 @@ async def test_urgent_photo_pinned_and_residents_read_later(
         await leader.taps("普通")
         await leader.taps("📤 立即发送")
         await leader.taps("不需要")
+        await leader.taps("不带报名")  # 「要不要带报名？」
         await leader.taps("📤 发送")
         clock.advance(minutes=2)
     await sweep(world)
@@ -226,6 +230,7 @@ async def test_a_correction_and_reading_one_in_full(
     await leader.taps("📤 立即发送")
     await leader.taps("✅ 需要回执")
     await leader.taps("3天内")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     await leader.taps("📤 发送")
     clock.advance(seconds=61)
     await sweep(world)
@@ -239,6 +244,7 @@ async def test_a_correction_and_reading_one_in_full(
     await leader.taps("普通")
     await leader.taps("📤 立即发送")
     await leader.taps("不需要")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     assert "✏️ 本条更正 11-28 10:01 的通知。" in leader.texts()[-2]
     await leader.taps("📤 发送")
     clock.advance(seconds=61)

@@ -70,6 +70,7 @@ async def test_water_cut_to_two_buildings(
     await leader.taps("📤 立即发送")
     await leader.taps("✅ 需要回执")
     await leader.taps("1天内")
+    await leader.taps("不带报名")  # 「要不要带报名？」
     preview, question = leader.texts()[-2:]
     assert preview.startswith("📢 <b>通知</b> · 纬三路13号院\n致：1号楼、2号楼\n\n" + TEXT)
     assert "—— 李网格长" in preview
