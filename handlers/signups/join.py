@@ -77,7 +77,10 @@ async def on_open(
     policy: Policy,
 ) -> None:
     text, keyboard = await _gathering_screen(session, actor, callback_data.g, clock, policy)
-    await message_of(query).edit_text(text, reply_markup=keyboard)
+    if callback_data.new:
+        await message_of(query).answer(text, reply_markup=keyboard)
+    else:
+        await message_of(query).edit_text(text, reply_markup=keyboard)
     await query.answer()
 
 

@@ -87,7 +87,7 @@ def _signup_button(
             text=_("📅 Sign up"), url=deep_link(bot_username, event.gathering_id)
         )
     return InlineKeyboardButton(
-        text=_("📅 Sign up"), callback_data=OpenGathering(g=event.gathering_id).pack()
+        text=_("📅 Sign up"), callback_data=OpenGathering(g=event.gathering_id, new=True).pack()
     )
 
 

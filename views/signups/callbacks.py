@@ -9,6 +9,8 @@ from views.callbacks import Id, Index
 
 class OpenGathering(CallbackData, prefix="suo"):
     g: Id
+    # answer with a new message, keeping the one tapped (a notice that carries the event)
+    new: bool = False
 
 
 class ChooseSlot(CallbackData, prefix="sus"):
