@@ -143,11 +143,12 @@ async def test_an_event_goes_with_a_notice_to_one_courtyard_only(
     plan = signup.plan(
         day_after(clock(), policy), "活动室", "9:00-10:00 5人", clock(), policy.timezone
     )
-    with pytest.raises(EventOneCourtyardOnly):
-        async with sessions() as session, session.begin():
-            draft = Draft(courtyard_ids=(folks.courtyard_id, other), text=TEXT)
-            notices = await compose.save_draft(session, admin, draft, clock())
+    async with sessions() as session:
+        draft = Draft(courtyard_ids=(folks.courtyard_id, other), text=TEXT)
+        notices = await compose.save_draft(session, admin, draft, clock())
+        with pytest.raises(EventOneCourtyardOnly):
             await signup.send(session, admin, notices[0].id, clock(), policy, plan)
+        await session.rollback()
     assert await gatherings_of(sessions) == []
 
 
