@@ -11,10 +11,13 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.fees
 import handlers.people
 import handlers.tickets
 import scheduler.jobs
 import scheduler.tickets
+import views.fees.menu
+import views.fees.renderers
 import views.membership
 import views.people
 import views.roles
@@ -70,7 +73,18 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
+FEES = Feature(
+    name="fees",
+    routers=handlers.fees.routers,
+    step_routers=handlers.fees.input_routers,
+    renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
+)
+
+# FEES before PEOPLE: its /fees in a group comes before the groups' "write to me privately"
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -51,6 +51,7 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    "fee.receipt": True,
 }
 
 

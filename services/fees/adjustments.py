@@ -19,6 +19,22 @@ ADJUSTERS = (Role.FINANCE,)
 MAX_REASON = 300
 
 
+def parse_percent(text: str) -> int:
+    """The share of the fee a household pays, as typed ('50', '50%'); a whole number 0-100."""
+    cleaned = text.strip().rstrip("%％").strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 100:
+        raise BadPercent(text=text)
+    return int(cleaned)
+
+
+def clean_reason(text: str | None) -> str:
+    """Why the household pays less: required, up to 300 characters."""
+    reason = (text or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise ReasonRequired()
+    return reason
+
+
 @dataclass(frozen=True)
 class AdjustmentInfo:
     id: int
@@ -56,9 +72,7 @@ async def add(
         percent = 0
     if percent is None or not 0 <= percent <= 100:
         raise BadPercent(text=str(percent))
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise ReasonRequired()
+    reason = clean_reason(reason)
     start = periods.parse(from_period)
     end = periods.parse(to_period) if to_period else None
     if end is not None and end < start:

@@ -193,3 +193,10 @@ async def _arrears(
         .group_by(BillLine.courtyard_id)
     )
     return {int(c): (int(o or 0), int(r or 0)) for c, o, r in rows.tuples()}
+
+
+async def for_group(session: AsyncSession, courtyard_id: int, period: str) -> Collection:
+    """The figures a courtyard's linked group chat may see: its aggregate rates, nothing per
+    household (who has not paid is never shown in a group)."""
+    rows = await report(session, None, period, [courtyard_id])
+    return rows[0]

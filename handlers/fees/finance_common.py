@@ -1,0 +1,87 @@
+"""What finance's fee flows share: the message behind a button, which courtyard (asked only of
+a clerk who serves several), a step asked again after a bad answer, and the step's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import (
+    CallbackQuery,
+    InaccessibleMessage,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import courtyards
+from services.access import Actor, Role
+from services.errors import DomainError, Stale
+from views.callbacks import PickCourtyard
+from views.errors import error_text
+
+Question = tuple[str, InlineKeyboardMarkup | None]
+
+
+def message_of(query: CallbackQuery) -> Message:
+    if query.message is None or isinstance(query.message, InaccessibleMessage):
+        raise Stale()
+    return query.message
+
+
+async def one_courtyard(
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    roles: tuple[Role, ...],
+    mode: str,
+    question: str,
+) -> int | None:
+    """The courtyard the clerk serves, or None after asking which (a PickCourtyard button of
+    `mode` comes back)."""
+    yards = await courtyards.courtyards_for(session, actor.courtyards_as(roles))
+    if len(yards) == 1:
+        return yards[0].id
+    rows = [
+        [InlineKeyboardButton(text=c.name, callback_data=PickCourtyard(mode=mode, c=c.id).pack())]
+        for c in yards
+    ]
+    await message.answer(question, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    return None
+
+
+async def ask(
+    message: Message,
+    state: FSMContext,
+    step: State,
+    question: Question,
+    *,
+    edit: bool = False,
+) -> None:
+    """Go to `step` and ask its question (in place of a tapped message if `edit`)."""
+    await state.set_state(step)
+    text, keyboard = question
+    if edit:
+        await message.edit_text(text, reply_markup=keyboard)
+    else:
+        await message.answer(text, reply_markup=keyboard)
+
+
+async def ask_again(message: Message, error: DomainError, question: Question) -> None:
+    """A bad answer: the rule's own words, then the same question again (nothing kept)."""
+    text, keyboard = question
+    await message.answer(f"{error_text(error)}\n\n{text}", reply_markup=keyboard)
+
+
+async def expect(state: FSMContext, *steps: State) -> dict[str, Any]:
+    """The flow's data if it is at one of these steps; else the button is an old one."""
+    if await state.get_state() not in {s.state for s in steps}:
+        raise Stale()
+    return await state.get_data()
+
+
+def cancelled() -> str:
+    return _("Cancelled. Nothing was saved.")

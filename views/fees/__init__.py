@@ -1,0 +1,1 @@
+"""Fees in Telegram out: bills, payments, plans, adjustments, collection rates and receipts."""
