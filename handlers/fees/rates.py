@@ -12,10 +12,11 @@ from functools import partial
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.attachments import answer_file
 from handlers.fees.finance_common import message_of
 from handlers.filters import GROUPS, PRIVATE
 from handlers.flags import READS_ONLY
@@ -32,6 +33,7 @@ from views.fees import rates as view
 from views.fees.finance_callbacks import OwingList, RatesView
 from views.fees.menu import COLLECTION_RATES
 from views.menu import MenuButton
+from views.outbox import Attachment, Rendered
 
 
 def this_period(clock: Clock, policy: Policy) -> str:
@@ -94,10 +96,8 @@ async def _chart(
     except DocumentsUnavailable as missing:
         await message.answer(explain(missing, _))
         return
-    await message.answer_photo(
-        BufferedInputFile(png, filename=f"collection-{period}.png"),
-        caption=view.chart_caption(period),
-    )
+    chart = Attachment(png, filename=f"collection-{period}.png", as_photo=True)
+    await answer_file(message, Rendered(view.chart_caption(period), attachment=chart))
 
 
 async def _show(
