@@ -137,6 +137,28 @@ async def test_a_plan_is_set_step_by_step_and_bad_answers_are_asked_again(
     assert await count(sessions, FeePlan) == 1
 
 
+async def test_a_clerk_of_two_courtyards_chooses_the_courtyard_first(
+    world: World,
+    finance: Person,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    other_yard = await seed_courtyard(
+        sessions, clock(), "都市A座", code="DSA", leader_id=OTHER_LEADER_ID
+    )
+    await grant(sessions, clock(), FINANCE_ID, Role.FINANCE, other_yard["id"])
+    await finance.sends("/plans")
+    assert "Fee plans of which courtyard?" in finance.last_message()
+    assert set(finance.buttons()) == {"纬三路13号院", "都市A座"}
+    await finance.taps("都市A座")
+    assert "Fee plans of 都市A座" in finance.last_message()
+    await finance.taps("➕ New plan")
+    assert "New fee plan for 都市A座" in finance.last_message()
+    await finance.sends("/pay")
+    await finance.taps("纬三路13号院")
+    assert "Which building" in finance.last_message()
+
+
 async def test_a_cash_payment_in_few_taps_with_a_receipt_and_a_reversal(
     world: World,
     finance: Person,
@@ -162,15 +184,23 @@ async def test_a_cash_payment_in_few_taps_with_a_receipt_and_a_reversal(
     await finance.taps("All ¥76.30")
     await finance.taps("Today 2026-11-28")
     await finance.sends("XJ-0001")
-    await finance.taps("Skip")  # no photo
+    await finance.sends("a file, not a photo")
+    assert "Please send a photo" in finance.last_message()
+    await finance.sends_photo("photo-of-the-paper-receipt")
     check = finance.last_message()
     assert "Received: ¥76.30, Cash" in check
     assert "Reference: XJ-0001" in check
+    assert "Photo: yes" in check
     await finance.taps("✅ Record the payment")
     done = finance.last_message()
     assert "Recorded ¥76.30 (Cash) for 2号楼-1单元-501" in done
     assert "Receipt number: <b>WSL-R000001</b>" in done
     assert "It pays for: 2026-11" in done
+    async with sessions() as session:
+        event = await session.scalar(select(Event).where(Event.action == "payment_recorded"))
+        assert event is not None
+        assert event.data["photo"] == "photo-of-the-paper-receipt"
+        assert event.data["reference"] == "XJ-0001"
     told = resident.last_message()
     assert "Receipt WSL-R000001 · 纬三路13号院" in told
     assert "Received ¥76.30 for 2号楼-1单元-501, Cash, on 2026-11-28" in told
