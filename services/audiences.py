@@ -124,7 +124,7 @@ async def members(session: AsyncSession, scope: Scope) -> list[Recipient]:
 
 
 async def household_members(session: AsyncSession, household_id: int) -> list[Recipient]:
-    """The approved members of one household (a receipt, a bill: news for that home only)."""
+    """The approved members of one household (a receipt, an answer to its claim)."""
     rows = await session.scalars(
         select(Membership.user_id)
         .where(

@@ -51,7 +51,10 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    # fees: residents' receipts and answers, and claims for finance, all wait for the morning
     "fee.receipt": True,
+    "fee.claim": True,
+    "fee.claim_rejected": True,
 }
 
 

@@ -34,7 +34,7 @@ from models import PaymentMethod
 from services.access import Actor, require
 from services.clock import Clock
 from services.errors import N_, DomainError, InvalidInput, Stale
-from services.fees import accounts, money, payments, receipts
+from services.fees import accounts, money, payments
 from services.fees.errors import DuplicateReference, FutureDate, ReasonRequired
 from services.policy import Policy
 from views.callbacks import PickCourtyard
@@ -258,10 +258,10 @@ async def record(
         now=clock(),
         reference=draft.reference,
         photo_file_id=str(data["photo"]) if data.get("photo") else None,
+        policy=policy,  # the receipt to the household waits out the quiet hours
     )
-    told = await receipts.send_payment_receipt(session, info, now=clock(), policy=policy)
     await state.clear()
-    await message.edit_text(view.recorded(info, draft.household, told))
+    await message.edit_text(view.recorded(info, draft.household))
 
 
 async def show_history(

@@ -1,63 +1,76 @@
-"""The receipt message (收据) to a household's members after finance records a payment for it,
-written to the outbox in the payment's transaction.
+"""The receipt message (收据): after a recorded payment, every approved member of the household
+is told the receipt number, the amount, how it was paid and the months it settled.
 
-Stand-in until the resident side's receipt function is on main: the lead folds the two into
-one (same kind, `fee.receipt`)."""
+`services.fees.payments.record` calls `tell_household` itself, in the payment's transaction, so
+no path that records a payment can forget it (and a rolled-back payment tells nobody).
+
+Stand-in until the residents' side (fees_resident) is on main: theirs has the same function
+name, signature, kind and dedupe key, and replaces this module (and views/fees/finance_receipt)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Courtyard, Household, PaymentMethod
+from models import Courtyard, Household
 from services import audiences, outbox
 from services.errors import NotFound
-from services.fees.payments import PaymentInfo
 from services.outbox import OutboxPayload
 from services.policy import Policy
 
+if TYPE_CHECKING:
+    from services.fees.payments import PaymentInfo
+
 
 class FeeReceipt(OutboxPayload):
-    """To each approved member of the household: what was received, how, for which months,
-    and the credit left. Amounts in fen."""
+    """To each approved member of the household. Amounts in fen."""
 
     kind: ClassVar[str] = "fee.receipt"
+    payment_id: int
+    receipt_number: str
     courtyard: str
     household: str
-    receipt: str
     amount_fen: int
-    method: PaymentMethod
+    method: str  # a PaymentMethod value
     paid_on: date
-    periods: tuple[str, ...]  # the months this payment settled (in part or in full)
-    credit_fen: int
+    settled: tuple[tuple[str, int], ...]  # (period, fen) this payment settled
+    credit_fen: int  # the household's credit afterwards
 
 
-async def send_payment_receipt(
-    session: AsyncSession, payment: PaymentInfo, *, now: datetime, policy: Policy
+async def tell_household(
+    session: AsyncSession,
+    payment: PaymentInfo,
+    *,
+    now: datetime,
+    quiet: Policy | None = None,
 ) -> int:
-    """One receipt message per member of the paying household (waits out quiet hours; sent
-    once per receipt and person). Returns the rows written."""
+    """Enqueue the receipt for each approved member of the payment's household (once each:
+    the dedupe key names the payment). Returns the rows written."""
     courtyard = await session.get(Courtyard, payment.courtyard_id)
     household = await session.get(Household, payment.household_id)
     if courtyard is None or household is None:
         raise NotFound()
-    payload = FeeReceipt(
+    members = await audiences.household_members(session, payment.household_id)
+    if not members:
+        return 0
+    receipt = FeeReceipt(
+        payment_id=payment.id,
+        receipt_number=payment.receipt_number,
         courtyard=courtyard.name,
         household=household.label(),
-        receipt=payment.receipt_number,
         amount_fen=payment.amount_fen,
-        method=payment.method,
+        method=payment.method.value,
         paid_on=payment.paid_on,
-        periods=tuple(dict.fromkeys(a.period for a in payment.allocations)),
+        settled=tuple((a.period, a.amount_fen) for a in payment.allocations),
         credit_fen=payment.credit_fen,
     )
     return await outbox.enqueue_many(
         session,
-        payload,
-        await audiences.household_members(session, payment.household_id),
-        dedupe_key=lambda r: f"fee-receipt:{payment.receipt_number}:{r.key}",
+        receipt,
+        members,
+        dedupe_key=lambda r: f"fee-receipt:{payment.id}:{r.key}",
         now=now,
-        quiet=policy,
+        quiet=quiet,
     )

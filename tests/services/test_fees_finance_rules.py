@@ -30,7 +30,7 @@ from services.fees.errors import (
     PlanPeriodTaken,
     ReasonRequired,
 )
-from services.fees.receipts import FeeReceipt, send_payment_receipt
+from services.fees.receipts import FeeReceipt, tell_household
 from services.policy import Policy
 
 
@@ -226,15 +226,15 @@ async def test_a_group_gets_its_courtyards_aggregates_and_a_receipt_goes_to_the_
             today=TODAY,
             now=clock(),
         )
-        assert await send_payment_receipt(session, info, now=clock(), policy=Policy()) == 1
-        # a second call for the same receipt writes nothing (one per receipt and person)
-        assert await send_payment_receipt(session, info, now=clock(), policy=Policy()) == 0
+        # record() wrote the receipt; another call for the same payment writes nothing
+        assert await tell_household(session, info, now=clock(), quiet=Policy()) == 0
     async with sessions() as session:
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "fee.receipt"))
         assert row is not None
         assert row.user_id == folks.users[RESIDENT_ID]
         receipt = FeeReceipt.model_validate(row.payload)
-        assert receipt.periods == ("2026-09", "2026-10", "2026-11")
+        assert receipt.settled == (("2026-09", 7630), ("2026-10", 7630), ("2026-11", 7630))
+        assert receipt.receipt_number == info.receipt_number
         assert (receipt.amount_fen, receipt.credit_fen) == (3 * 7630 + 1000, 1000)
         assert receipt.household == "2号楼-1单元-501"
         figures = await collection.for_group(session, yard["id"], "2026-11")

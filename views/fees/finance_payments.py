@@ -122,7 +122,7 @@ def confirmation(draft: PaymentDraft) -> Question:
     return "\n".join(lines), _markup(*rows)
 
 
-def recorded(info: PaymentInfo, household: str, told: int) -> str:
+def recorded(info: PaymentInfo, household: str) -> str:
     lines = [
         _("✅ Recorded ¥%(amount)s (%(method)s) for %(household)s.")
         % {
@@ -137,10 +137,12 @@ def recorded(info: PaymentInfo, household: str, told: int) -> str:
         lines.append(_("It pays for: %(months)s") % {"months": _(", ").join(settled)})
     if info.credit_fen:
         lines.append(_("Credit left: ¥%(credit)s") % {"credit": yuan(info.credit_fen)})
-    if told:
-        lines.append(_("The household's members get the receipt in the chat."))
-    else:
-        lines.append(_("Nobody of the household is on Telegram: please hand over a paper receipt."))
+    lines.append(
+        _(
+            "The household's members on Telegram get the receipt in the chat; anyone else "
+            "needs a paper one."
+        )
+    )
     return "\n".join(lines)
 
 

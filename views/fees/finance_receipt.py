@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from models import PaymentMethod
 from services.fees.money import yuan
 from services.fees.receipts import FeeReceipt
 from views.fees.finance_words import method_name
@@ -14,17 +15,18 @@ from views.text import h
 def receipt(payload: FeeReceipt, context: RenderContext) -> Rendered:
     lines = [
         _("🧾 Receipt %(receipt)s · %(courtyard)s")
-        % {"receipt": h(payload.receipt), "courtyard": h(payload.courtyard)},
+        % {"receipt": h(payload.receipt_number), "courtyard": h(payload.courtyard)},
         _("Received ¥%(amount)s for %(household)s, %(method)s, on %(day)s. Thank you!")
         % {
             "amount": yuan(payload.amount_fen),
             "household": h(payload.household),
-            "method": method_name(payload.method),
+            "method": method_name(PaymentMethod(payload.method)),
             "day": payload.paid_on.isoformat(),
         },
     ]
-    if payload.periods:
-        lines.append(_("It pays for: %(months)s") % {"months": _(", ").join(payload.periods)})
+    if payload.settled:
+        months = _(", ").join(dict.fromkeys(period for period, _fen in payload.settled))
+        lines.append(_("It pays for: %(months)s") % {"months": months})
     if payload.credit_fen:
         lines.append(
             _("Credit for later bills: ¥%(credit)s") % {"credit": yuan(payload.credit_fen)}
