@@ -14,6 +14,7 @@ from babel.support import LazyProxy
 import handlers.fees
 import handlers.people
 import handlers.tickets
+import handlers.visits
 import scheduler.jobs
 import scheduler.tickets
 import views.fees.menu
@@ -23,12 +24,14 @@ import views.people
 import views.roles
 import views.tickets.menu
 import views.tickets.renderers
+import views.visits
 from handlers import errors
 from scheduler.jobs import JobSpec
 from services.access import Role
 from services.outbox import OutboxPayload
 from views.menu import CommandEntry, Menu, MenuItem
 from views.outbox import Renderer, RenderTable
+from views.visits import VisitTitle
 
 
 def _none() -> Sequence[Router]:
@@ -48,6 +51,9 @@ class Feature:
     help: Mapping[Role, Sequence[LazyProxy]] = field(default_factory=dict)
     commands: Sequence[CommandEntry] = ()
     jobs: Sequence[JobSpec] = ()
+    # its kinds of visit on the grid leaders' 🚪 list: kind -> the title of one ref of it,
+    # e.g. "notice" -> lambda ref, gettext: the notice's title (views.visits.VisitTitle)
+    visit_kinds: Mapping[str, VisitTitle] = field(default_factory=dict)
 
 
 BASICS = Feature(name="basics", routers=handlers.people.basics)
@@ -83,8 +89,18 @@ FEES = Feature(
     commands=views.fees.menu.COMMANDS,
 )
 
+# the grid leaders' list of households to see in person; the kinds on it come from the
+# features that put households there (their `visit_kinds`)
+VISITS = Feature(
+    name="visits",
+    routers=handlers.visits.routers,
+    menu=views.visits.MENU,
+    help=views.visits.HELP_LINES,
+    commands=views.visits.COMMANDS,
+)
+
 # FEES before PEOPLE: its /fees in a group comes before the groups' "write to me privately"
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, PEOPLE)
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:
@@ -112,3 +128,14 @@ def render_table(features: Sequence[Feature] = FEATURES) -> RenderTable:
 
 def jobs(features: Sequence[Feature] = FEATURES) -> list[JobSpec]:
     return [job for f in features for job in f.jobs]
+
+
+def visit_kinds(features: Sequence[Feature] = FEATURES) -> dict[str, VisitTitle]:
+    """Every feature's kinds of visit; two features naming one kind are refused."""
+    kinds: dict[str, VisitTitle] = {}
+    for feature in features:
+        for kind, title in feature.visit_kinds.items():
+            if kind in kinds:
+                raise ValueError(f"two features name the visit kind {kind!r}")
+            kinds[kind] = title
+    return kinds

@@ -35,9 +35,11 @@ from models.ticket import (
     Urgency,
 )
 from models.update import ProcessedUpdate
+from models.visit import FINAL_OUTCOMES, VisitOutcome, VisitTask
 
 __all__ = [
     "ALL_CATEGORIES",
+    "FINAL_OUTCOMES",
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
@@ -76,4 +78,6 @@ __all__ = [
     "TicketStatus",
     "Urgency",
     "User",
+    "VisitOutcome",
+    "VisitTask",
 ]
