@@ -332,6 +332,32 @@ async def test_a_grid_leader_reads_both_rates_and_the_households_owing(
     assert "Page 2 of 4" in leader.last_message()
 
 
+async def test_the_month_is_kept_apart_from_the_arrears_it_recovers(
+    world: World, finance: Person, people: dict[str, Any]
+) -> None:
+    await set_plan(finance, "2026-10")
+    for period in ("2026-10", "2026-11"):
+        await bills.run_period(world.sessions, period, world.clock())
+    await finance.sends("/pay")
+    await pick(finance)
+    assert "Due in all: ¥152.60" in finance.last_message()
+    await finance.taps("WeChat")
+    await finance.sends("76.30")  # October's, paid in November
+    await finance.taps("Today 2026-11-28")
+    await finance.taps("Skip")
+    await finance.taps("Skip")
+    await finance.taps("✅ Record the payment")
+    assert "It pays for: 2026-10" in finance.last_message()
+    leader = people["leader"]
+    await leader.sends("/fees")
+    rates = leader.texts()[-2]
+    assert "By households: 0/48 = 0.00%" in rates  # November itself: nobody yet
+    assert (
+        "Arrears: ¥2613.60 owed for earlier months at the start of the month, ¥76.30 of it "
+        "recovered during the month"
+    ) in rates
+
+
 async def test_the_chart_comes_with_the_figures_or_one_line_why_not(
     world: World, finance: Person, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -430,6 +456,11 @@ async def test_who_may_not_is_refused_clearly(
     assert not any("Households owing" in b for b in _all_buttons(supervisor))
     await supervisor.sends("/pay")
     assert supervisor.last_message().startswith("Sorry, only finance")
+    for key in ("leader", "admin"):  # they read the rates; recording is finance's
+        await people[key].sends("/pay")
+        assert people[key].last_message().startswith("Sorry, only finance"), key
+        await people[key].sends("/adjust")
+        assert people[key].last_message().startswith("Sorry, only finance"), key
     await supervisor.sends("/plans")
     await supervisor.taps("纬三路13号院")
     assert "from 2026-11: 基础服务" in supervisor.last_message()

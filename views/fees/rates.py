@@ -74,8 +74,7 @@ def block(row: Collection, name: str) -> list[str]:
         lines.append(_("This month (%(period)s):") % {"period": row.period})
         lines.append("· " + _by_households(row))
         lines.append("· " + _by_amount(row))
-    if row.arrears_due_fen or row.arrears_received_fen:
-        lines.append("· " + _arrears(row))
+    lines.append("· " + _arrears(row))  # always apart from the month, even when nothing
     return lines
 
 
