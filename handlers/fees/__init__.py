@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.fees import finance_adjustments, finance_payments, finance_plans, rates
+from handlers.fees import (
+    finance_adjustments,
+    finance_payments,
+    finance_plans,
+    finance_reversals,
+    rates,
+)
 
 
 def routers() -> list[Router]:
     return [
         finance_plans.build(),
         finance_adjustments.build(),
+        finance_reversals.build(),
         finance_payments.build(),
         rates.build(),
     ]
@@ -25,4 +32,5 @@ def input_routers() -> list[Router]:
         finance_plans.build_inputs(),
         finance_adjustments.build_inputs(),
         finance_payments.build_inputs(),
+        finance_reversals.build_inputs(),
     ]

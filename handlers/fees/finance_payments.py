@@ -2,7 +2,7 @@
 amount is a button) → date (Today is a button) → optional reference → optional photo → check →
 recorded with its receipt number, and the household's members get the receipt.
 
-From the same household screen: its payments, each with 「冲正」 (a reversal with a reason).
+From the same household screen: its payments and reversals (handlers.fees.finance_reversals).
 A typed answer that breaks a rule gets the rule's words and the same step again; the payment is
 written only on ✅, by services.fees.payments.record."""
 
@@ -35,7 +35,7 @@ from services.access import Actor, require
 from services.clock import Clock
 from services.errors import N_, DomainError, InvalidInput, Stale
 from services.fees import accounts, money, payments
-from services.fees.errors import DuplicateReference, FutureDate, ReasonRequired
+from services.fees.errors import DuplicateReference, FutureDate
 from services.policy import Policy
 from views.callbacks import PickCourtyard
 from views.fees import finance_payments as view
@@ -53,7 +53,6 @@ class Paying(StatesGroup):
     reference = State()
     photo = State()
     confirm = State()
-    reversal = State()
 
 
 async def _records(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
@@ -174,10 +173,6 @@ async def on_step(
             await _to_confirm(message, state, edit=True)
     elif action == "ok":
         await record(message, session, actor, state, clock, policy)
-    elif action == "history":
-        await show_history(message, session, actor, state, callback_data.h)
-    elif action == "reverse":
-        await _ask_reason(message, session, actor, state, callback_data.h, callback_data.v)
     elif action == "cancel":  # also under the payments list, outside any step
         await state.clear()
         await message.edit_text(cancelled())
@@ -264,48 +259,6 @@ async def record(
     await message.edit_text(view.recorded(info, draft.household))
 
 
-async def show_history(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext, household_id: int
-) -> None:
-    rows = await accounts.payments_of(session, actor, household_id)
-    dues = await accounts.dues(session, actor, household_id)
-    await state.clear()
-    text, keyboard = view.history(dues.label, household_id, rows)
-    await message.edit_text(text, reply_markup=keyboard)
-
-
-async def _ask_reason(
-    message: Message,
-    session: AsyncSession,
-    actor: Actor,
-    state: FSMContext,
-    household_id: int,
-    receipt: str,
-) -> None:
-    dues = await accounts.dues(session, actor, household_id)
-    owner = await accounts.household_of_receipt(session, actor, dues.courtyard_id, receipt)
-    if owner != household_id:
-        raise Stale()
-    await state.set_data({"h": household_id, "c": dues.courtyard_id, "receipt": receipt})
-    await ask(message, state, Paying.reversal, view.ask_reversal_reason(receipt))
-
-
-async def on_reason(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext, clock: Clock
-) -> None:
-    data = await state.get_data()
-    receipt, reason = str(data["receipt"]), (message.text or "").strip()
-    await state.clear()  # any refusal but a missing reason ends the step
-    try:
-        await payments.reverse(session, actor, int(data["c"]), receipt, reason=reason, now=clock())
-    except ReasonRequired as error:  # refused before anything was written
-        await state.set_data(data)
-        await state.set_state(Paying.reversal)
-        await ask_again(message, error, view.ask_reversal_reason(receipt))
-        return
-    await message.answer(view.reversed_done(receipt, reason))
-
-
 async def use_buttons(message: Message) -> None:
     raise InvalidInput(N_("Please use the buttons above, or tap ✖ Cancel."))
 
@@ -334,6 +287,5 @@ def build_inputs() -> Router:
     router.message(StateFilter(Paying.reference), typed, flags=READS_ONLY)(on_reference)
     router.message(StateFilter(Paying.photo), Where(F.photo), flags=READS_ONLY)(on_photo)
     router.message(StateFilter(Paying.photo), flags=READS_ONLY)(photo_or_skip)
-    router.message(StateFilter(Paying.reversal), typed)(on_reason)
     router.message(StateFilter(Paying), flags=READS_ONLY)(use_buttons)
     return router

@@ -90,10 +90,6 @@ async def on_courtyard(
     await query.answer()
 
 
-def _from_question(data: dict[str, object], earliest: str) -> view.Question:
-    return view.ask_from(earliest)
-
-
 async def _earliest(session: AsyncSession, courtyard_id: int, clock: Clock, policy: Policy) -> str:
     return await plans.earliest_new_period(session, courtyard_id, this_period(clock, policy))
 
