@@ -19,6 +19,8 @@ from services import roles
 from services.access import Role
 from services.clock import FixedClock
 from services.fees import bills
+from views.fees.finance_callbacks import OwingList
+from views.pickers import Pick
 
 pytestmark = pytest.mark.english
 
@@ -442,8 +444,6 @@ async def test_who_may_not_is_refused_clearly(
     await other.sends("/pay")
     assert "Which building" in other.last_message()
     message = list(world.telegram.chat(OTHER_FINANCE_ID).messages.values())[-1]
-    from views.pickers import Pick
-
     forged = Pick(p="fm", c=people["folks"].courtyard_id, s="b").pack()
     await world.feed(other.callback_update(message, forged))
     assert "only finance can do this" in other.alerts()[-1]
@@ -454,6 +454,10 @@ async def test_who_may_not_is_refused_clearly(
     assert "纬三路13号院" in figures
     assert "都市A座" in figures
     assert not any("Households owing" in b for b in _all_buttons(supervisor))
+    shown = list(world.telegram.chat(supervisor.id).messages.values())[-1]
+    forged_list = OwingList(c=people["folks"].courtyard_id, p="2026-11").pack()
+    await world.feed(supervisor.callback_update(shown, forged_list))
+    assert supervisor.alerts()[-1] == "Sorry, only finance or grid leaders can do this."
     await supervisor.sends("/pay")
     assert supervisor.last_message().startswith("Sorry, only finance")
     for key in ("leader", "admin"):  # they read the rates; recording is finance's
