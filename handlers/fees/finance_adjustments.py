@@ -152,7 +152,7 @@ async def on_percent(message: Message, state: FSMContext) -> None:
     try:
         percent = adjustments.parse_percent(message.text or "")
     except DomainError as error:
-        await ask_again(message, error, view.ask_percent(_kind(data)))
+        await ask_again(message, state, error, view.ask_percent(_kind(data)))
         return
     await state.update_data(percent=percent)
     await ask(message, state, Adjusting.reason, view.ask_reason())
@@ -162,7 +162,7 @@ async def on_reason(message: Message, state: FSMContext, clock: Clock, policy: P
     try:
         reason = adjustments.clean_reason(message.text)
     except DomainError as error:
-        await ask_again(message, error, view.ask_reason())
+        await ask_again(message, state, error, view.ask_reason())
         return
     await state.update_data(reason=reason)
     await ask(message, state, Adjusting.from_period, view.ask_from(*_months(clock, policy)))
@@ -172,7 +172,7 @@ async def on_from(message: Message, state: FSMContext, clock: Clock, policy: Pol
     try:
         start = periods.parse(message.text or "")
     except DomainError as error:
-        await ask_again(message, error, view.ask_from(*_months(clock, policy)))
+        await ask_again(message, state, error, view.ask_from(*_months(clock, policy)))
         return
     await _confirm(message, state, start, edit=False)
 

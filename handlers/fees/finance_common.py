@@ -3,8 +3,10 @@ a clerk who serves several), a step asked again after a bad answer, and the step
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import (
@@ -53,6 +55,23 @@ async def one_courtyard(
     return None
 
 
+ASKED = "asked"  # FSM data: the id of the message with the question now on screen
+
+
+async def _below(message: Message, state: FSMContext, text: str, keyboard: Any) -> None:
+    """A new question at the bottom, after a typed answer: the one above loses its buttons
+    (an old ✖ or a suggested month must not be tapped by mistake)."""
+    asked = (await state.get_data()).get(ASKED)
+    if asked and message.bot is not None:
+        with contextlib.suppress(TelegramBadRequest):  # too old, or gone: checked at tap anyway
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=int(asked), reply_markup=None
+            )
+    sent = await message.answer(text, reply_markup=keyboard)
+    # a reply collected until the commit has no id yet: then nothing is remembered
+    await state.update_data({ASKED: sent.message_id if isinstance(sent, Message) else None})
+
+
 async def ask(
     message: Message,
     state: FSMContext,
@@ -66,14 +85,17 @@ async def ask(
     text, keyboard = question
     if edit:
         await message.edit_text(text, reply_markup=keyboard)
+        await state.update_data({ASKED: message.message_id})
     else:
-        await message.answer(text, reply_markup=keyboard)
+        await _below(message, state, text, keyboard)
 
 
-async def ask_again(message: Message, error: DomainError, question: Question) -> None:
+async def ask_again(
+    message: Message, state: FSMContext, error: DomainError, question: Question
+) -> None:
     """A bad answer: the rule's own words, then the same question again (nothing kept)."""
     text, keyboard = question
-    await message.answer(f"{error_text(error)}\n\n{text}", reply_markup=keyboard)
+    await _below(message, state, f"{error_text(error)}\n\n{text}", keyboard)
 
 
 async def expect(state: FSMContext, *steps: State) -> dict[str, Any]:

@@ -187,7 +187,7 @@ async def on_amount(message: Message, state: FSMContext, clock: Clock, policy: P
         amount = money.amount_fen(message.text or "")
     except DomainError as error:
         method = PaymentMethod(str(data["method"]))
-        await ask_again(message, error, view.ask_amount(method, int(data.get("due") or 0)))
+        await ask_again(message, state, error, view.ask_amount(method, int(data.get("due") or 0)))
         return
     await _to_day(message, state, amount, clock, policy, edit=False)
 
@@ -199,7 +199,7 @@ async def on_day(message: Message, state: FSMContext, clock: Clock, policy: Poli
         if day > today:
             raise FutureDate(date=day.isoformat())
     except DomainError as error:
-        await ask_again(message, error, view.ask_day(today))
+        await ask_again(message, state, error, view.ask_day(today))
         return
     await _to_reference(message, state, day, edit=False)
 
@@ -210,7 +210,7 @@ async def on_reference(message: Message, session: AsyncSession, state: FSMContex
     try:
         await payments.check_reference(session, int(data["c"]), reference)
     except DuplicateReference as error:
-        await ask_again(message, error, view.ask_reference())
+        await ask_again(message, state, error, view.ask_reference())
         return
     await state.update_data(ref=reference)
     await ask(message, state, Paying.photo, view.ask_photo())
@@ -237,7 +237,7 @@ async def record(
         await payments.check_reference(session, courtyard_id, draft.reference)
     except DuplicateReference as error:
         await state.set_state(Paying.reference)
-        await ask_again(message, error, view.ask_reference())
+        await ask_again(message, state, error, view.ask_reference())
         return
     # a clerk at the same moment: record() refuses the second under the counter's lock, and
     # the middleware rolls everything back and says why

@@ -129,7 +129,7 @@ async def on_name(message: Message, state: FSMContext) -> None:
         name = plans.clean_name(message.text)
     except DomainError as error:
         data = await state.get_data()
-        await ask_again(message, error, view.ask_name(str(data.get("yard", ""))))
+        await ask_again(message, state, error, view.ask_name(str(data.get("yard", ""))))
         return
     await state.update_data(name=name)
     await ask(message, state, PlanSetting.rate, view.ask_rate())
@@ -140,7 +140,7 @@ async def on_rate(message: Message, state: FSMContext) -> None:
     try:
         money.rate_per_m2(text)
     except DomainError as error:
-        await ask_again(message, error, view.ask_rate())
+        await ask_again(message, state, error, view.ask_rate())
         return
     await state.update_data(rate=text)
     await ask(message, state, PlanSetting.parking, view.ask_parking())
@@ -153,7 +153,7 @@ async def on_parking(
     try:
         money.parking_fee_fen(text)
     except DomainError as error:
-        await ask_again(message, error, view.ask_parking())
+        await ask_again(message, state, error, view.ask_parking())
         return
     data = await state.update_data(parking=text)
     earliest = await _earliest(session, int(data["c"]), clock, policy)
@@ -181,7 +181,7 @@ async def _take_period(
         period = await plans.check_from_period(session, courtyard_id, text)
     except DomainError as error:
         earliest = await _earliest(session, courtyard_id, clock, policy)
-        await ask_again(message, error, view.ask_from(earliest))
+        await ask_again(message, state, error, view.ask_from(earliest))
         return
     await state.update_data(from_period=period)
     question = view.preview(
@@ -219,7 +219,7 @@ async def save(
         # billed (or taken) since the preview: nothing was written; ask for the month again
         earliest = await _earliest(session, courtyard_id, clock, policy)
         await state.set_state(PlanSetting.from_period)
-        await ask_again(message, error, view.ask_from(earliest))
+        await ask_again(message, state, error, view.ask_from(earliest))
         return
     await state.clear()
     await message.edit_text(view.saved(plan, str(data["yard"])))

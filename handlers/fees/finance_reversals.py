@@ -71,7 +71,7 @@ async def on_reason(
     except ReasonRequired as error:  # refused before anything was written
         await state.set_data(data)
         await state.set_state(Reversing.reason)
-        await ask_again(message, error, view.ask_reversal_reason(receipt))
+        await ask_again(message, state, error, view.ask_reversal_reason(receipt))
         return
     await message.answer(view.reversed_done(receipt, reason))
 

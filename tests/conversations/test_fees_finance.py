@@ -110,6 +110,7 @@ async def test_a_plan_is_set_step_by_step_and_bad_answers_are_asked_again(
     assert "2026-13 is not a month" in finance.last_message()
     assert "Step 4 of 4" in finance.last_message()
     assert await count(sessions, FeePlan) == 0  # nothing half-written
+    assert _all_buttons(finance).count("✖ Cancel") == 1  # questions above lost their buttons
     await finance.taps("2026-11")
     preview = finance.last_message()
     assert "Fee per m² per month: ¥0.50" in preview
