@@ -105,12 +105,7 @@ async def on_step(
 ) -> None:
     message = message_of(query)
     action = callback_data.a
-    if action == "new":
-        require(actor, plans.PLANNERS, callback_data.c)
-        name = await _name_of(session, callback_data.c)
-        await state.set_data({"c": callback_data.c, "yard": name})
-        await ask(message, state, PlanSetting.name, view.ask_name(name))
-    elif action == "use":
+    if action == "use":
         data = await expect(state, PlanSetting.from_period)
         await _take_period(message, session, state, data, callback_data.v, clock, policy)
     elif action == "ok":
@@ -121,6 +116,21 @@ async def on_step(
         await message.edit_text(cancelled())
     else:
         raise Stale()
+    await query.answer()
+
+
+async def on_new(
+    query: CallbackQuery,
+    callback_data: PlanStep,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    """➕ New plan: its first question below the list (nothing is written until ✅)."""
+    require(actor, plans.PLANNERS, callback_data.c)
+    name = await _name_of(session, callback_data.c)
+    await state.set_data({"c": callback_data.c, "yard": name})
+    await ask(message_of(query), state, PlanSetting.name, view.ask_name(name))
     await query.answer()
 
 
@@ -234,6 +244,7 @@ def build() -> Router:
     router.message(Command("plans"), PRIVATE, flags=READS_ONLY)(begin)
     router.message(MenuButton(FEE_PLANS), PRIVATE, flags=READS_ONLY)(begin)
     router.callback_query(PickCourtyard.filter(F.mode == MODE), flags=READS_ONLY)(on_courtyard)
+    router.callback_query(PlanStep.filter(F.a == "new"), flags=READS_ONLY)(on_new)
     router.callback_query(PlanStep.filter())(on_step)
     return router
 
