@@ -6,7 +6,8 @@ the notice id, reason "unreachable"), a fee reminder ("fee-visit", ref the perio
 A feature adds tasks with `add` (one INSERT for any number of households, harmless to repeat);
 the courtyard's grid leaders and the service center see them (`open_for`) and record each visit
 (`mark_done`): told, refused or other closes a task; "not home" is a try that leaves it open
-for the next round. `counts` gives a feature its "told in person: 3/5"."""
+for the next round. `close_open` takes visits off the list when there is nothing left to tell
+(the bills were paid meanwhile). `counts` gives a feature its "told in person: 3/5"."""
 
 from __future__ import annotations
 
@@ -233,6 +234,43 @@ async def _already_done(session: AsyncSession, task_id: int, info: VisitInfo) ->
         select(User.name).join(Task, Task.done_by == User.id).where(Task.id == task_id)
     )
     return VisitAlreadyDone(household=info.household, who=who or "?")
+
+
+async def close_open(
+    session: AsyncSession,
+    *,
+    kind: str,
+    ref: str,
+    now: datetime,
+    household_ids: Collection[int] | None = None,
+) -> int:
+    """Nothing left to tell: the open visits of (kind, ref) — all, or those households' (e.g.
+    the bills were paid before anyone went) — leave the list as done "other", by nobody, in
+    one UPDATE and one event. Returns how many."""
+    where = [Task.kind == kind, Task.ref == ref, Task.done_at.is_(None)]
+    if household_ids is not None:
+        where.append(Task.household_id.in_(sorted(set(household_ids))))
+    closed = list(
+        await session.scalars(
+            update(Task)
+            .where(*where)
+            .values(outcome=VisitOutcome.OTHER, done_at=now, channel="system")
+            .returning(Task.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if closed:
+        events.record(
+            session,
+            at=now,
+            actor=None,
+            subject_type="visit",
+            subject_id=None,
+            action="visit.withdrawn",
+            to_state=VisitOutcome.OTHER.value,
+            data={"kind": kind, "ref": ref, "tasks": sorted(closed)},
+        )
+    return len(closed)
 
 
 async def counts(session: AsyncSession, kind: str, ref: str) -> tuple[int, int]:

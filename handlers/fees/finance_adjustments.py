@@ -14,12 +14,12 @@ from aiogram.utils.i18n import lazy_gettext as __
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import picker
+from handlers.buttons import message_of
 from handlers.fees.finance_common import (
     ask,
     ask_again,
     cancelled,
     expect,
-    message_of,
     one_courtyard,
 )
 from handlers.fees.rates import this_period

@@ -1,5 +1,5 @@
-"""What finance's fee flows share: the message behind a button, which courtyard (asked only of
-a clerk who serves several), a step asked again after a bad answer, and the step's data."""
+"""What finance's fee flows share: which courtyard (asked only of a clerk who serves several),
+a question below the last one, a step asked again after a bad answer, and the step's data."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import (
-    CallbackQuery,
-    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -26,12 +24,6 @@ from views.callbacks import PickCourtyard
 from views.errors import error_text
 
 Question = tuple[str, InlineKeyboardMarkup | None]
-
-
-def message_of(query: CallbackQuery) -> Message:
-    if query.message is None or isinstance(query.message, InaccessibleMessage):
-        raise Stale()
-    return query.message
 
 
 async def one_courtyard(

@@ -15,12 +15,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.buttons import message_of
 from handlers.fees.finance_common import (
     ask,
     ask_again,
     cancelled,
     expect,
-    message_of,
     one_courtyard,
 )
 from handlers.fees.rates import this_period

@@ -11,7 +11,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.fees.finance_common import ask, ask_again, message_of
+from handlers.buttons import message_of
+from handlers.fees.finance_common import ask, ask_again
 from handlers.filters import PRIVATE, Where
 from handlers.flags import READS_ONLY
 from services.access import Actor

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.attachments import answer_file
-from handlers.fees.finance_common import message_of
+from handlers.buttons import message_of
 from handlers.filters import GROUPS, PRIVATE
 from handlers.flags import READS_ONLY
 from services import courtyards

@@ -1,22 +1,21 @@
-"""The receipt message (收据): after a recorded payment, every approved member of the household
-is told the receipt number, the amount, how it was paid and the months it settled.
+"""The receipt message: after any recorded payment (finance in the bot, a confirmed claim, the
+terminal's import), every approved member of the household is told the receipt number, the
+amount, the months it settled and what is still due.
 
 `services.fees.payments.record` calls `tell_household` itself, in the payment's transaction, so
-no path that records a payment can forget it (and a rolled-back payment tells nobody).
-
-Stand-in until the residents' side (fees_resident) is on main: theirs has the same function
-name, signature, kind and dedupe key, and replaces this module (and views/fees/finance_receipt)."""
+no path that records a payment can forget it (and a rolled-back payment tells nobody)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Courtyard, Household
 from services import audiences, outbox
-from services.errors import NotFound
+from services.fees import statements
 from services.outbox import OutboxPayload
 from services.policy import Policy
 
@@ -25,9 +24,7 @@ if TYPE_CHECKING:
 
 
 class FeeReceipt(OutboxPayload):
-    """To each approved member of the household. Amounts in fen."""
-
-    kind: ClassVar[str] = "fee.receipt"
+    kind = "fee.receipt"
     payment_id: int
     receipt_number: str
     courtyard: str
@@ -37,6 +34,7 @@ class FeeReceipt(OutboxPayload):
     paid_on: date
     settled: tuple[tuple[str, int], ...]  # (period, fen) this payment settled
     credit_fen: int  # the household's credit afterwards
+    still_due_fen: int  # what the household still owes afterwards
 
 
 async def tell_household(
@@ -48,23 +46,28 @@ async def tell_household(
 ) -> int:
     """Enqueue the receipt for each approved member of the payment's household (once each:
     the dedupe key names the payment). Returns the rows written."""
-    courtyard = await session.get(Courtyard, payment.courtyard_id)
-    household = await session.get(Household, payment.household_id)
-    if courtyard is None or household is None:
-        raise NotFound()
+    names = (
+        await session.execute(
+            select(Courtyard.name, Household)
+            .join(Household, Household.courtyard_id == Courtyard.id)
+            .where(Household.id == payment.household_id)
+        )
+    ).one()
+    courtyard, household = names
     members = await audiences.household_members(session, payment.household_id)
     if not members:
         return 0
     receipt = FeeReceipt(
         payment_id=payment.id,
         receipt_number=payment.receipt_number,
-        courtyard=courtyard.name,
+        courtyard=courtyard,
         household=household.label(),
         amount_fen=payment.amount_fen,
         method=payment.method.value,
         paid_on=payment.paid_on,
         settled=tuple((a.period, a.amount_fen) for a in payment.allocations),
         credit_fen=payment.credit_fen,
+        still_due_fen=await statements.open_total(session, payment.household_id),
     )
     return await outbox.enqueue_many(
         session,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from harness import World
 from sqlalchemy import select
-from tests_data import LEADER_ID
+from tests_data import ADMIN_ID, LEADER_ID, OTHER_LEADER_ID, seed_courtyard
 from tickets_data import RESIDENT_ID, TicketPeople, seed_ticket_people
 
 from models import Household, VisitOutcome, VisitTask
@@ -194,3 +194,21 @@ async def test_when_everyone_is_visited_the_list_says_thank_you(
         "✅ 已告知：2号楼-1单元-501，已登记。\n\n🚪 纬三路13号院：没有要上门的住户了。辛苦了！"
     )
     assert leader.buttons() == []
+
+
+async def test_the_service_center_picks_a_courtyard_first(
+    world: World, folks: TicketPeople, clock: FixedClock
+) -> None:
+    await seed_courtyard(world.sessions, clock(), "都市A座", code="DSA", leader_id=OTHER_LEADER_ID)
+    await three_homes(world, folks)
+    admin = world.person("服务中心", ADMIN_ID)
+
+    await admin.sends("🚪 上门名单")
+
+    assert admin.last_message() == "🚪 上门名单：哪个楼院？"
+    assert admin.buttons() == ["纬三路13号院", "都市A座"]
+
+    await admin.taps("纬三路13号院")
+
+    assert admin.last_message().startswith("🚪 上门名单 · 纬三路13号院：共 3 户")
+    assert len(admin.buttons()) == 3

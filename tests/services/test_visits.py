@@ -292,3 +292,29 @@ def test_each_kind_of_visit_is_named_by_one_feature() -> None:
     assert set(visit_kinds((notices, fees))) == {"notice", "fee-visit"}
     with pytest.raises(ValueError, match="notice"):
         visit_kinds((notices, Feature(name="again", visit_kinds={"notice": notice})))
+
+
+async def test_visits_with_nothing_left_to_tell_leave_the_list(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, folks: TicketPeople
+) -> None:
+    paid, owing = folks.homes["2号楼-1单元-501"], folks.homes["1号楼-1单元-101"]
+    await add(sessions, clock, folks.courtyard_id, [paid, owing], kind="fee-visit", ref="2026-12")
+
+    async with sessions() as session, session.begin():
+        first = await visits.close_open(
+            session, kind="fee-visit", ref="2026-12", now=clock(), household_ids=[paid]
+        )
+        again = await visits.close_open(
+            session, kind="fee-visit", ref="2026-12", now=clock(), household_ids=[paid]
+        )
+
+    assert (first, again) == (1, 0)
+    assert [v.household for v in await leader_sees(sessions, folks.courtyard_id)] == [
+        "1号楼-1单元-101"
+    ]
+    async with sessions() as session:
+        assert await visits.counts(session, "fee-visit", "2026-12") == (1, 1)
+        logged = list(await session.scalars(select(Event).where(Event.subject_type == "visit")))
+    assert [(e.action, e.actor_id, e.channel) for e in logged] == [
+        ("visit.withdrawn", None, "system")
+    ]

@@ -1,1 +1,2 @@
-"""Fees in Telegram out: bills, payments, plans, adjustments, collection rates and receipts."""
+"""How fees look: bills and their breakdown, payment instructions, receipts, finance's screens,
+collection figures and reminders."""
