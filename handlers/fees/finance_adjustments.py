@@ -20,6 +20,7 @@ from handlers.fees.finance_common import (
     ask_again,
     cancelled,
     expect,
+    leaving,
     one_courtyard,
 )
 from handlers.fees.rates import this_period
@@ -202,6 +203,7 @@ async def use_buttons(message: Message) -> None:
 
 def build() -> Router:
     router = Router(name="fees-adjustments")
+    leaving(router, Adjusting)
     router.include_router(picker.router(ADJUST_FOR))
     router.message(Command("adjust"), PRIVATE, flags=READS_ONLY)(begin)
     router.message(MenuButton(ADJUSTMENTS), PRIVATE, flags=READS_ONLY)(begin)

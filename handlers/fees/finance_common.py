@@ -6,9 +6,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -17,11 +20,14 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.filters import PRIVATE, Where
+from handlers.flags import READS_ONLY
 from services import courtyards
 from services.access import Actor, Role
 from services.errors import DomainError, Stale
 from views.callbacks import PickCourtyard
 from views.errors import error_text
+from views.menu import AnyMenuButton
 
 Question = tuple[str, InlineKeyboardMarkup | None]
 
@@ -95,6 +101,20 @@ async def expect(state: FSMContext, *steps: State) -> dict[str, Any]:
     if await state.get_state() not in {s.state for s in steps}:
         raise Stale()
     return await state.get_data()
+
+
+async def leave(message: Message, state: FSMContext) -> None:
+    """A menu button or a command in the middle of a step: the step is dropped (nothing of it
+    was written), and the button or command does what it does (the next router takes it)."""
+    await state.clear()
+    raise SkipHandler()
+
+
+def leaving(router: Router, steps: type[StatesGroup]) -> None:
+    """Register `leave` for these steps; first in the flow's router."""
+    at_step = StateFilter(steps)
+    router.message(at_step, PRIVATE, AnyMenuButton(), flags=READS_ONLY)(leave)
+    router.message(at_step, PRIVATE, Where(F.text.startswith("/")), flags=READS_ONLY)(leave)
 
 
 def cancelled() -> str:

@@ -26,6 +26,7 @@ from handlers.fees.finance_common import (
     ask_again,
     cancelled,
     expect,
+    leaving,
     one_courtyard,
 )
 from handlers.filters import PRIVATE, Where
@@ -269,6 +270,7 @@ async def photo_or_skip(message: Message) -> None:
 
 def build() -> Router:
     router = Router(name="fees-payments")
+    leaving(router, Paying)
     router.include_router(picker.router(PAY_FOR))
     router.message(Command("pay"), PRIVATE, flags=READS_ONLY)(begin)
     router.message(MenuButton(RECORD_PAYMENT), PRIVATE, flags=READS_ONLY)(begin)

@@ -21,6 +21,7 @@ from handlers.fees.finance_common import (
     ask_again,
     cancelled,
     expect,
+    leaving,
     one_courtyard,
 )
 from handlers.fees.rates import this_period
@@ -241,6 +242,7 @@ async def use_buttons(message: Message) -> None:
 
 def build() -> Router:
     router = Router(name="fees-plans")
+    leaving(router, PlanSetting)
     router.message(Command("plans"), PRIVATE, flags=READS_ONLY)(begin)
     router.message(MenuButton(FEE_PLANS), PRIVATE, flags=READS_ONLY)(begin)
     router.callback_query(PickCourtyard.filter(F.mode == MODE), flags=READS_ONLY)(on_courtyard)

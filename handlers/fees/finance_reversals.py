@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.buttons import message_of
-from handlers.fees.finance_common import ask, ask_again
+from handlers.fees.finance_common import ask, ask_again, leaving
 from handlers.filters import PRIVATE, Where
 from handlers.flags import READS_ONLY
 from services.access import Actor
@@ -80,6 +80,7 @@ async def on_reason(
 def build() -> Router:
     """Before the payment steps' router, which takes every other PayStep button."""
     router = Router(name="fees-reversals")
+    leaving(router, Reversing)
     router.callback_query(PayStep.filter(F.a == "history"), flags=READS_ONLY)(show_history)
     router.callback_query(PayStep.filter(F.a == "reverse"), flags=READS_ONLY)(ask_reason)
     return router

@@ -247,6 +247,27 @@ async def test_a_cash_payment_in_few_taps_with_a_receipt_and_a_reversal(
     assert not any(b.startswith("↩ Reverse") for b in finance.buttons())
 
 
+async def test_a_menu_button_or_a_command_in_the_middle_of_a_step_leaves_it(
+    world: World, finance: Person, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await billed(world, finance)
+    await finance.sends("/menu")
+    await finance.sends("/pay")
+    await pick(finance)
+    await finance.taps("Cash")
+    await finance.taps("📊 Collection rates")  # the amount step is left
+    assert finance.texts()[-2].startswith("📊 Collection rates · 2026-11")
+    await finance.sends("50")
+    assert "did not understand" in finance.last_message()
+    await finance.sends("/plans")
+    await finance.taps("➕ New plan")
+    await finance.sends("/fees")  # a command leaves the plan's steps too
+    await finance.sends("基础服务二")
+    assert "did not understand" in finance.last_message()
+    assert await count(sessions, Payment) == 0
+    assert await count(sessions, FeePlan) == 1
+
+
 async def test_two_clerks_with_one_reference_at_the_same_moment_record_one_payment(
     world: World,
     finance: Person,
