@@ -58,7 +58,8 @@ async def on_picked(picked: picker.Picked, household_id: int) -> None:
     home = await membership.household(picked.session, household_id)
     await picked.state.set_data({"h": home.id, "c": home.courtyard_id, "label": home.label()})
     await picked.state.set_state(Adjusting.kind)
-    await picked.screen.show(*view.ask_kind(home.label()))
+    earlier = await adjustments.of_household(picked.session, picked.actor, home.id)
+    await picked.screen.show(*view.ask_kind(home.label(), earlier))
 
 
 ADJUST_FOR = picker.Purpose(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AdjustmentKind, FeeAdjustment, Household
@@ -110,3 +111,25 @@ async def add(
         },
     )
     return AdjustmentInfo(row.id, household_id, kind, percent, reason, start, end)
+
+
+async def of_household(
+    session: AsyncSession, actor: Actor, household_id: int, limit: int = 5
+) -> list[AdjustmentInfo]:
+    """The household's latest adjustments, newest first (for finance of its courtyard)."""
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound()
+    require(actor, ADJUSTERS, household.courtyard_id)
+    rows = await session.scalars(
+        select(FeeAdjustment)
+        .where(FeeAdjustment.household_id == household_id)
+        .order_by(FeeAdjustment.from_period.desc(), FeeAdjustment.id.desc())
+        .limit(limit)
+    )
+    return [
+        AdjustmentInfo(
+            r.id, r.household_id, r.kind, r.percent, r.reason, r.from_period, r.to_period
+        )
+        for r in rows
+    ]

@@ -317,6 +317,11 @@ async def test_an_adjustment_for_a_household_with_a_reason(
         row = await session.scalar(select(FeeAdjustment))
         assert row is not None
         assert (row.percent, row.reason, row.from_period) == (50, "常年无人居住", "2026-12")
+    await finance.sends("/adjust")
+    await pick(finance)
+    assert "from 2026-12: Vacant flat (空置房), pays 50%, 常年无人居住" in finance.last_message()
+    await finance.taps("Hardship waiver (低保)")  # waived: no percentage asked
+    assert "Please write the reason" in finance.last_message()
 
 
 async def test_a_grid_leader_reads_both_rates_and_the_households_owing(

@@ -3,6 +3,8 @@ pays, why, from which month, the check before saving and the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
@@ -25,8 +27,23 @@ def _markup(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     )
 
 
-def ask_kind(household: str) -> Question:
-    text = _("🏷 Adjustment for %(household)s. Which kind?") % {"household": h(household)}
+def ask_kind(household: str, earlier: Sequence[AdjustmentInfo] = ()) -> Question:
+    lines = [_("🏷 Adjustment for %(household)s.") % {"household": h(household)}]
+    if earlier:
+        lines.append(_("Adjustments so far (the newest applies):"))
+        lines.extend(
+            "· "
+            + _("from %(period)s: %(kind)s, pays %(percent)s%%, %(reason)s")
+            % {
+                "period": a.from_period,
+                "percent": a.percent,
+                "kind": adjustment_name(a.kind),
+                "reason": h(a.reason),
+            }
+            for a in earlier
+        )
+    lines.append(_("Which kind?"))
+    text = "\n".join(lines)
     rows = [[_button(adjustment_name(k), AdjustStep(a="kind", v=k.value))] for k in AdjustmentKind]
     return text, _markup(*rows)
 
