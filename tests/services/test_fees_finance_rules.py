@@ -16,7 +16,7 @@ from tests_data import ADMIN_ID, LEADER_ID
 from tickets_data import RESIDENT_ID, seed_ticket_people
 from yards import ActorOf, room
 
-from models import OutboxMessage, PaymentMethod
+from models import AdjustmentKind, OutboxMessage, PaymentMethod
 from models.db import transaction
 from services.access import Role
 from services.clock import FixedClock
@@ -245,3 +245,35 @@ async def test_a_group_gets_its_courtyards_aggregates_and_a_receipt_goes_to_the_
         )
         elsewhere = await collection.for_group(session, other_yard["id"], "2026-11")
         assert elsewhere.households_billed == 0
+
+
+async def test_a_households_adjustments_newest_first_for_finance_of_its_courtyard(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+    yard: dict[str, Any],
+    staff: None,
+    actor_of: ActorOf,
+) -> None:
+    finance, other = await actor_of(FINANCE_ID), await actor_of(OTHER_FINANCE_ID)
+    async with transaction(sessions) as session:
+        home = await room(session, yard["id"], "1号楼-1单元-101")
+        for percent, start in ((50, "2026-10"), (0, "2026-12")):
+            await adjustments.add(
+                session,
+                finance,
+                yard["id"],
+                home.id,
+                kind=AdjustmentKind.VACANT if percent else AdjustmentKind.HARDSHIP,
+                percent=percent,
+                reason="空置" if percent else "低保",
+                from_period=start,
+                now=clock(),
+            )
+    async with sessions() as session:
+        found = await adjustments.of_household(session, finance, home.id)
+        assert [(a.from_period, a.percent, a.reason) for a in found] == [
+            ("2026-12", 0, "低保"),
+            ("2026-10", 50, "空置"),
+        ]
+        with pytest.raises(NotAllowed):
+            await adjustments.of_household(session, other, home.id)
