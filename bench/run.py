@@ -12,7 +12,9 @@ BENCHMARKS = [
     "bench_tickets.py",
     "bench_import.py",
     "bench_fees.py",
+    "bench_votes.py",
     "bench_my_bills.py",
+    "bench_notices.py",
 ]
 
 

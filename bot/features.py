@@ -12,19 +12,33 @@ from aiogram import Router
 from babel.support import LazyProxy
 
 import handlers.fees
+import handlers.notices
 import handlers.people
+import handlers.signups
 import handlers.tickets
 import handlers.visits
+import handlers.votes
+import scheduler.fees
 import scheduler.jobs
+import scheduler.notices
+import scheduler.signups
 import scheduler.tickets
+import scheduler.votes
 import views.fees.menu
+import views.fees.reminders
 import views.fees.renderers
 import views.membership
+import views.notices.menu
+import views.notices.renderers
 import views.people
 import views.roles
+import views.signups.menu
+import views.signups.renderers
 import views.tickets.menu
 import views.tickets.renderers
 import views.visits
+import views.votes.menu
+import views.votes.notices
 from handlers import errors
 from scheduler.jobs import JobSpec
 from services.access import Role
@@ -79,6 +93,18 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
+VOTES = Feature(
+    name="votes",
+    routers=handlers.votes.routers,
+    step_routers=handlers.votes.input_routers,
+    renderers=views.votes.notices.RENDERERS,
+    menu=views.votes.menu.MENU,
+    help=views.votes.menu.HELP_LINES,
+    commands=views.votes.menu.COMMANDS,
+    jobs=scheduler.votes.JOBS,
+    visit_kinds=views.votes.menu.VISIT_KINDS,
+)
+
 FEES = Feature(
     name="fees",
     routers=handlers.fees.routers,
@@ -87,6 +113,31 @@ FEES = Feature(
     menu=views.fees.menu.MENU,
     help=views.fees.menu.HELP_LINES,
     commands=views.fees.menu.COMMANDS,
+    jobs=scheduler.fees.JOBS,
+    visit_kinds=views.fees.reminders.VISIT_KINDS,
+)
+
+SIGNUPS = Feature(
+    name="signups",
+    routers=handlers.signups.routers,
+    step_routers=handlers.signups.input_routers,
+    renderers=views.signups.renderers.RENDERERS,
+    menu=views.signups.menu.MENU,
+    help=views.signups.menu.HELP_LINES,
+    commands=views.signups.menu.COMMANDS,
+    jobs=scheduler.signups.JOBS,
+)
+
+NOTICES = Feature(
+    name="notices",
+    routers=handlers.notices.routers,
+    step_routers=handlers.notices.input_routers,
+    renderers=views.notices.renderers.RENDERERS,
+    menu=views.notices.menu.MENU,
+    help=views.notices.menu.HELP_LINES,
+    commands=views.notices.menu.COMMANDS,
+    jobs=scheduler.notices.JOBS,
+    visit_kinds=views.notices.menu.VISIT_KINDS,
 )
 
 # the grid leaders' list of households to see in person; the kinds on it come from the
@@ -99,8 +150,10 @@ VISITS = Feature(
     commands=views.visits.COMMANDS,
 )
 
-# FEES before PEOPLE: its /fees in a group comes before the groups' "write to me privately"
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, FEES, PEOPLE, VISITS)
+# votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
+# deep links must be seen before the invite deep link; FEES before PEOPLE: its /fees in a group
+# comes before the groups' "write to me privately"
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, NOTICES, SIGNUPS, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

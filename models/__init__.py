@@ -17,9 +17,26 @@ from models.fee import (
     Rounding,
 )
 from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
+from models.fee_reminder import (
+    FeeReminder,
+    FeeReminderPause,
+    FeeReminderSetting,
+    ReminderAnswer,
+    ReminderOutcome,
+    ReminderStage,
+)
 from models.household import Household
+from models.notice import (
+    AttachmentKind,
+    Notice,
+    NoticeAck,
+    NoticePlace,
+    NoticeScopeKind,
+    NoticeStatus,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.signup import Gathering, GatheringSlot, GatheringStatus, Signup, SignupStatus
 from models.ticket import (
     ALL_CATEGORIES,
     OPEN_STATUSES,
@@ -37,6 +54,18 @@ from models.ticket import (
 )
 from models.update import ProcessedUpdate
 from models.visit import FINAL_OUTCOMES, VisitOutcome, VisitTask
+from models.vote import (
+    Ballot,
+    BallotChannel,
+    BallotConflict,
+    Vote,
+    VoteAdoption,
+    VoteCard,
+    VoteOption,
+    VoteRule,
+    VoteStatus,
+    VoteVoter,
+)
 
 __all__ = [
     "ALL_CATEGORIES",
@@ -44,6 +73,10 @@ __all__ = [
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "AttachmentKind",
+    "Ballot",
+    "BallotChannel",
+    "BallotConflict",
     "Base",
     "BillLine",
     "ClaimStatus",
@@ -52,6 +85,12 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "FeeReminder",
+    "FeeReminderPause",
+    "FeeReminderSetting",
+    "Gathering",
+    "GatheringSlot",
+    "GatheringStatus",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -61,6 +100,11 @@ __all__ = [
     "MediaStage",
     "Membership",
     "MembershipStatus",
+    "Notice",
+    "NoticeAck",
+    "NoticePlace",
+    "NoticeScopeKind",
+    "NoticeStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Payment",
@@ -72,8 +116,13 @@ __all__ = [
     "ProcessedUpdate",
     "ReceiptCounter",
     "Relation",
+    "ReminderAnswer",
+    "ReminderOutcome",
+    "ReminderStage",
     "RoleAssignment",
     "Rounding",
+    "Signup",
+    "SignupStatus",
     "Ticket",
     "TicketCategory",
     "TicketCounter",
@@ -84,4 +133,11 @@ __all__ = [
     "User",
     "VisitOutcome",
     "VisitTask",
+    "Vote",
+    "VoteAdoption",
+    "VoteCard",
+    "VoteOption",
+    "VoteRule",
+    "VoteStatus",
+    "VoteVoter",
 ]

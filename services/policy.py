@@ -51,10 +51,31 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    # votes: the group card and its edits show participation only and follow the ballots;
+    # a conflicting ballot is news the organizer needs while entering paper ballots
+    "vote.card": False,
+    "vote.conflict": False,
+    "vote.announced": True,
+    "vote.reminder": True,
+    "vote.result": True,
     # fees: residents' receipts and answers, and claims for finance, all wait for the morning
     "fee.receipt": True,
     "fee.claim": True,
     "fee.claim_rejected": True,
+    "signup.announced": True,
+    "signup.promoted": True,
+    "signup.signed_for_you": True,
+    "signup.reminder": True,
+    "signup.gathering_cancelled": True,
+    # notices: normal ones wait for the morning; urgent ones (water cut now) never wait
+    "notice.post": True,
+    "notice.letter": True,
+    "notice.reminder": True,
+    "notice.deadline": True,
+    # fee reminders, residents' answers to them, finance's list of formal notices
+    "fee.reminder": True,
+    "fee.reminder_answer": True,
+    "fee.formal_list": True,
 }
 
 

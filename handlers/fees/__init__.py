@@ -20,6 +20,7 @@ from handlers.fees import (
     finance_reversals,
     instructions,
     rates,
+    reminders,
 )
 
 
@@ -37,7 +38,8 @@ def routers() -> list[Router]:
         finance_reversals.build(),  # before the payment steps, which take every other PayStep
         finance_payments.build(),
         rates.build(),
-        # reminders: answers to reminders
+        # reminders: answers to reminders, finance resuming paused ones
+        reminders.build(),
     ]
 
 
@@ -52,5 +54,6 @@ def input_routers() -> list[Router]:
         finance_adjustments.build_inputs(),
         finance_payments.build_inputs(),
         finance_reversals.build_inputs(),
-        # reminders
+        # reminders: the words a resident adds to an answer
+        reminders.build_inputs(),
     ]
