@@ -193,7 +193,7 @@ async def test_a_cash_payment_in_few_taps_with_a_receipt_and_a_reversal(
     check = finance.last_message()
     assert "Received: ¥76.30, Cash" in check
     assert "Reference: XJ-0001" in check
-    assert "Photo: yes" in check
+    assert "Photo: attached" in check
     await finance.taps("✅ Record the payment")
     done = finance.last_message()
     assert "Recorded ¥76.30 (Cash) for 2号楼-1单元-501" in done

@@ -116,7 +116,7 @@ def confirmation(draft: PaymentDraft) -> Question:
         % {"amount": yuan(draft.amount_fen), "method": method_name(draft.method)},
         _("Paid on: %(day)s") % {"day": draft.paid_on.isoformat()},
         _("Reference: %(reference)s") % {"reference": h(draft.reference or _("none"))},
-        _("Photo: %(photo)s") % {"photo": _("yes") if draft.photo else _("none")},
+        _("Photo: %(photo)s") % {"photo": _("attached") if draft.photo else _("none")},
     ]
     rows = [[_button(_("✅ Record the payment"), PayStep(a="ok"))]]
     return "\n".join(lines), _markup(*rows)
