@@ -17,6 +17,21 @@ from models.fee import (
     Rounding,
 )
 from models.household import Household
+from models.ledger import (
+    Category,
+    Decision,
+    EntryKind,
+    EntrySource,
+    EvidenceKind,
+    LedgerApproval,
+    LedgerBook,
+    LedgerDisclosure,
+    LedgerEntry,
+    LedgerEvidence,
+    LedgerLink,
+    LedgerQuestion,
+    LinkKind,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
 from models.ticket import (
@@ -43,8 +58,13 @@ __all__ = [
     "AdjustmentKind",
     "Base",
     "BillLine",
+    "Category",
     "Courtyard",
+    "Decision",
+    "EntryKind",
+    "EntrySource",
     "Event",
+    "EvidenceKind",
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
@@ -52,6 +72,14 @@ __all__ = [
     "GroupChat",
     "GroupKind",
     "Household",
+    "LedgerApproval",
+    "LedgerBook",
+    "LedgerDisclosure",
+    "LedgerEntry",
+    "LedgerEvidence",
+    "LedgerLink",
+    "LedgerQuestion",
+    "LinkKind",
     "Location",
     "MediaKind",
     "MediaStage",
