@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -94,15 +95,15 @@ async def test_entries_chain_and_the_chain_verifies(
     async with sessions() as session:
         rows = list(
             await session.scalars(
-                select(LedgerEntry).where(LedgerEntry.courtyard_id == yard["id"]).order_by(
-                    LedgerEntry.seq
-                )
+                select(LedgerEntry)
+                .where(LedgerEntry.courtyard_id == yard["id"])
+                .order_by(LedgerEntry.seq)
             )
         )
         verdict = await chain.verify(session, yard["id"], batch=2)  # several batches
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_hash == GENESIS
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(rows))
     assert verdict.ok
     assert (verdict.entries, verdict.head_seq, verdict.head_hash) == (5, 5, rows[-1].hash)
 
@@ -145,7 +146,9 @@ async def test_a_line_changed_behind_the_applications_back_is_found_at_that_entr
     await book_some(sessions, actor_of, clock, yard["id"], 6)
     postgres = engine.dialect.name == "postgresql"
     if postgres:
-        await _sql(sessions, "ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only")
+        await _sql(
+            sessions, "ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only"
+        )
     else:
         await _sql(sessions, "DROP TRIGGER ledger_entries_no_update")
     try:
@@ -224,7 +227,10 @@ async def test_a_schema_built_from_the_models_refuses_changes_too(
                     " '', 'x', 'manual', CURRENT_TIMESTAMP, false, 'p', 'h')"
                 )
             )
-            for statement in ("UPDATE ledger_entries SET amount_fen = 6", "DELETE FROM ledger_entries"):
+            for statement in (
+                "UPDATE ledger_entries SET amount_fen = 6",
+                "DELETE FROM ledger_entries",
+            ):
                 with pytest.raises(DBAPIError) as refused:
                     async with conn.begin_nested():
                         await conn.execute(text(statement))
