@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import features
 from bot.pacing import Pacer
+from handlers import attachments
 from models.db import transaction
 from services import courtyards, outbox, people
 from services.clock import Clock
@@ -236,6 +237,10 @@ class OutboxSender:
             return self.renderers.render(row.kind, row.payload, self.context)
 
     async def _send(self, chat_id: int, rendered: Rendered) -> int | None:
+        if rendered.attachment is not None:  # built at send time: always a new message
+            return await attachments.send_file(
+                self.bot, chat_id, rendered, request_timeout=self.settings.send_timeout
+            )
         if rendered.edit_message_id is not None:
             result = await self.bot.edit_message_text(
                 chat_id=chat_id,

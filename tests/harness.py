@@ -20,17 +20,20 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    SendDocument,
     SendMessage,
     SendPhoto,
     SendVoice,
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
     ChatMemberLeft,
     ChatMemberMember,
     ChatMemberUpdated,
+    Document,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -67,11 +70,23 @@ class Sent:
     message_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file the bot uploaded (a chart, a spreadsheet, a PDF), as the chat received it."""
+
+    filename: str
+    data: bytes
+    as_photo: bool
+    caption: str | None
+    message_id: int
+
+
 @dataclass
 class ChatLog:
     messages: dict[int, Message] = field(default_factory=dict)
     reply_keyboard: ReplyKeyboardMarkup | None = None
     alerts: list[str] = field(default_factory=list)
+    files: list[ReceivedFile] = field(default_factory=list)
 
 
 class VirtualTime:
@@ -139,7 +154,9 @@ class FakeTelegram(BaseSession):
                 del self.failures[index]
                 self.requests.append(Sent(self.time.now, method, chat_id))
                 raise error
-        if chat_id in self.blocked and isinstance(method, SendMessage | SendPhoto | SendVoice):
+        if chat_id in self.blocked and isinstance(
+            method, SendMessage | SendPhoto | SendVoice | SendDocument
+        ):
             self.requests.append(Sent(self.time.now, method, chat_id))
             raise TelegramForbiddenError(
                 method=method, message="Forbidden: bot was blocked by the user"
@@ -154,7 +171,7 @@ class FakeTelegram(BaseSession):
         unescaped value in any message fails the conversation that sent it."""
         if isinstance(method, SendMessage | EditMessageText):
             text: str | None = method.text
-        elif isinstance(method, SendPhoto | SendVoice):
+        elif isinstance(method, SendPhoto | SendVoice | SendDocument):
             text = method.caption
         else:
             return
@@ -171,7 +188,7 @@ class FakeTelegram(BaseSession):
     def _answer(self, method: TelegramMethod[Any], sent: Sent) -> Any:
         if isinstance(method, GetMe):
             return bot_user()
-        if isinstance(method, SendMessage | SendPhoto):
+        if isinstance(method, SendMessage | SendPhoto | SendDocument):
             assert sent.chat_id is not None
             message = self._message(sent.chat_id, method)
             sent.message_id = message.message_id
@@ -205,28 +222,51 @@ class FakeTelegram(BaseSession):
             return True
         return True
 
-    def _message(self, chat_id: int, method: SendMessage | SendPhoto) -> Message:
+    def _message(self, chat_id: int, method: SendMessage | SendPhoto | SendDocument) -> Message:
         log = self.chat(chat_id)
         markup = method.reply_markup
         if isinstance(markup, ReplyKeyboardMarkup):
             log.reply_keyboard = markup
         elif isinstance(markup, ReplyKeyboardRemove):
             log.reply_keyboard = None
+        message_id = self.next_message_id()
         text = method.text if isinstance(method, SendMessage) else None
+        caption = None if isinstance(method, SendMessage) else method.caption
+        photo = document = None
+        if isinstance(method, SendPhoto):
+            file_id = self._received(log, method.photo, message_id, caption, as_photo=True)
+            photo = [PhotoSize(file_id=file_id, file_unique_id="u", width=1, height=1)]
+        elif isinstance(method, SendDocument):
+            file_id = self._received(log, method.document, message_id, caption, as_photo=False)
+            name = (
+                method.document.filename if isinstance(method.document, BufferedInputFile) else None
+            )
+            document = Document(file_id=file_id, file_unique_id="d", file_name=name)
         message = Message(
-            message_id=self.next_message_id(),
+            message_id=message_id,
             date=datetime.now(UTC),
             chat=Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup"),
             from_user=bot_user(),
             text=text,
-            caption=method.caption if isinstance(method, SendPhoto) else None,
-            photo=[PhotoSize(file_id=str(method.photo), file_unique_id="u", width=1, height=1)]
-            if isinstance(method, SendPhoto)
-            else None,
+            caption=caption,
+            photo=photo,
+            document=document,
             reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
         )
         log.messages[message.message_id] = message
         return message
+
+    @staticmethod
+    def _received(
+        log: ChatLog, file: Any, message_id: int, caption: str | None, *, as_photo: bool
+    ) -> str:
+        """The file id Telegram would give: a file id sent again stays; an upload is kept."""
+        if not isinstance(file, BufferedInputFile):
+            return str(file)
+        log.files.append(
+            ReceivedFile(file.filename or "", file.data, as_photo, caption, message_id)
+        )
+        return f"upload-{message_id}"
 
 
 def bot_user() -> User:
@@ -449,6 +489,10 @@ class Person:
         texts = self.texts(chat)
         assert texts, f"{self.user.first_name} received nothing"
         return texts[-1]
+
+    def files(self, chat: Chat | None = None) -> list[ReceivedFile]:
+        """Files the bot uploaded to this person (or chat), oldest first."""
+        return list(self._log(chat).files)
 
     def alerts(self) -> list[str]:
         """What tapping buttons showed this person (answerCallbackQuery texts), in order."""

@@ -11,9 +11,24 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from services.outbox import OutboxPayload
+
+# Telegram's limit on a photo's or document's caption; a longer text goes as its own message
+CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file built at send time (a chart, a spreadsheet, a PDF), uploaded with the message."""
+
+    data: bytes
+    filename: str  # shown to the person, e.g. "收费率-2026-12.xlsx"
+    as_photo: bool = False  # a PNG shown inline (send_photo) rather than as a document
+
+    def input_file(self) -> BufferedInputFile:
+        return BufferedInputFile(self.data, filename=self.filename)
 
 
 @dataclass(frozen=True)
@@ -23,6 +38,11 @@ class Rendered:
     reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     photo: str | None = None  # a Telegram file id; text becomes its caption
     edit_message_id: int | None = None  # edit this message instead of sending a new one
+    # uploaded with the text as its caption (or after the text, when longer than a caption)
+    attachment: Attachment | None = None
+
+    def caption_fits(self) -> bool:
+        return len(self.text) <= CAPTION_LIMIT
 
 
 @dataclass(frozen=True)

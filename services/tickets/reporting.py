@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -23,8 +23,7 @@ from models import (
     TicketStatus,
     Urgency,
 )
-from models.db import upsert_insert
-from services import events
+from services import events, numbering
 from services.access import Actor, require
 from services.errors import N_, InvalidInput, NotFound
 from services.policy import Policy
@@ -154,25 +153,6 @@ async def homes(session: AsyncSession, actor: Actor) -> list[HomeChoice]:
     return [HomeChoice(h.id, name, h.label()) for h, name in rows.tuples().all()]
 
 
-async def next_seq(session: AsyncSession, courtyard_id: int) -> int:
-    """The courtyard's next ticket number. The UPDATE holds the counter row's lock until the
-    transaction ends (PostgreSQL); SQLite's write lock is taken at BEGIN IMMEDIATE."""
-    await session.execute(
-        upsert_insert(session, TicketCounter)
-        .values(courtyard_id=courtyard_id, last=0)
-        .on_conflict_do_nothing(index_elements=["courtyard_id"])
-    )
-    seq = await session.scalar(
-        update(TicketCounter)
-        .where(TicketCounter.courtyard_id == courtyard_id)
-        .values(last=TicketCounter.last + 1)
-        .returning(TicketCounter.last)
-        .execution_options(synchronize_session=False)
-    )
-    assert seq is not None
-    return int(seq)
-
-
 async def file(
     session: AsyncSession, actor: Actor, draft: Draft, now: datetime, policy: Policy
 ) -> TicketInfo:
@@ -227,7 +207,7 @@ async def _create(
     assert courtyard is not None
     window = await deadlines.window_for(session, courtyard.id, draft.category, draft.urgency)
     start = team_starts_at(now, policy, urgent=draft.urgency is Urgency.URGENT)
-    seq = await next_seq(session, courtyard.id)
+    seq = await numbering.next_number(session, TicketCounter, courtyard.id)
     ticket = Ticket(
         courtyard_id=courtyard.id,
         household_id=home.id,
