@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import fee_commands
+from bot import fee_commands, ledger_commands
 from bot.i18n import terminal_translations
 from services.access import ROLE_NAMES, Role
 
@@ -84,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the bot against the local sandbox with demo data")
     demo.add_argument("--port", type=int, default=None)
     fee_commands.add_parsers(sub)
+    ledger_commands.add_parsers(sub)
     return p
 
 
@@ -361,6 +362,7 @@ COMMANDS: dict[str, Command] = {
     "send": cmd_send,
     "demo": cmd_demo,
     **fee_commands.COMMANDS,
+    **ledger_commands.COMMANDS,
 }
 
 

@@ -238,3 +238,32 @@ async def published_line(
     if seq not in set(published.figures.get("seqs", [])):
         raise NotPublished()
     return facts(await entry_by_seq(session, published.courtyard_id, seq))
+
+
+async def month_for_export(
+    session: AsyncSession, actor: Actor | None, courtyard_id: int, month: str, *, now: datetime
+) -> messages.LedgerDisclosure:
+    """A month's figures and counted lines for a file: the newest published version if the
+    month is published and unchanged since, else the figures as they are now (version 0)."""
+    courtyard = await check_serves(session, actor, courtyard_id, READERS)
+    month = report.parse_month(month)
+    figures = (await report.month_figures(session, courtyard_id, month)).stored()
+    row = await latest(session, courtyard_id, month)
+    if row is not None and row.figures == figures:
+        published = _published(row, courtyard.name)
+    else:
+        head_seq, head_hash = await chain.head(session, courtyard_id)
+        published = Published(
+            0,
+            courtyard_id,
+            courtyard.name,
+            month,
+            0,
+            figures,
+            {},
+            head_seq,
+            head_hash,
+            now.date(),
+            now,
+        )
+    return await payload(session, published, "xlsx")
