@@ -11,10 +11,14 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.ledger
 import handlers.people
 import handlers.tickets
 import scheduler.jobs
+import scheduler.ledger
 import scheduler.tickets
+import views.ledger.menu
+import views.ledger.renderers
 import views.membership
 import views.people
 import views.roles
@@ -70,7 +74,18 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, PEOPLE)
+LEDGER = Feature(
+    name="ledger",
+    routers=handlers.ledger.routers,
+    step_routers=handlers.ledger.input_routers,
+    renderers=views.ledger.renderers.RENDERERS,
+    menu=views.ledger.menu.MENU,
+    help=views.ledger.menu.HELP_LINES,
+    commands=views.ledger.menu.COMMANDS,
+    jobs=scheduler.ledger.JOBS,
+)
+
+FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, LEDGER, PEOPLE)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -210,6 +210,12 @@ def overview(view: Overview, *, can_book: bool, can_approve: bool, months: Seque
     return "\n".join(lines), _keyboard(*rows)
 
 
+def decision_done(seq: int, *, approved: bool) -> str:
+    if approved:
+        return _("✅ Entry #%(seq)s approved: it counts now.") % {"seq": seq}
+    return _("❌ Entry #%(seq)s rejected: it does not count.") % {"seq": seq}
+
+
 def verdict(courtyard: str, found: Verdict) -> str:
     if found.ok:
         return _(
