@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests_data import ADMIN_ID, LEADER_ID, seed_courtyard
-from tickets_data import RESIDENT_ID, SUPERVISOR_ID, seed_ticket_people
+from tickets_data import RESIDENT_ID, SUPERVISOR_ID, actor, seed_ticket_people
 
 from models import GroupKind, LedgerEntry, LedgerQuestion
 from models.db import transaction
@@ -24,7 +24,6 @@ from services import courtyards, roles
 from services.access import Role
 from services.clock import FixedClock
 from services.ledger import chain
-from tickets_data import actor
 
 pytestmark = pytest.mark.english
 FINANCE_ID = 6101

@@ -25,21 +25,21 @@ from services.ledger.errors import MonthNotOver, NothingChanged, UnapprovedExpen
 
 pytestmark = pytest.mark.usefixtures("people")
 RESIDENTS_GROUP = -100777
-I, E = EntryKind.INCOME, EntryKind.EXPENSE
+IN, OUT = EntryKind.INCOME, EntryKind.EXPENSE
 
 # (kind, category, fen, day): October is the opening balance, November the month
 KNOWN = [
-    (I, Category.PROPERTY_FEES, 1_500_000, date(2026, 10, 10)),
-    (E, Category.WAGES, 600_000, date(2026, 10, 31)),
-    (I, Category.PROPERTY_FEES, 1_820_050, date(2026, 11, 5)),
-    (I, Category.PARKING_FEES, 120_000, date(2026, 11, 5)),
-    (I, Category.OTHER_INCOME, 3_000, date(2026, 11, 12)),
-    (E, Category.CLEANING, 90_000, date(2026, 11, 1)),
-    (E, Category.SECURITY, 150_000, date(2026, 11, 15)),
-    (E, Category.LIFTS, 128_000, date(2026, 11, 20)),
-    (E, Category.UTILITIES, 45_678, date(2026, 11, 30)),
-    (E, Category.WAGES, 200_000, date(2026, 11, 30)),
-    (I, Category.OTHER_INCOME, 999, date(2026, 12, 1)),  # next month: not in November
+    (IN, Category.PROPERTY_FEES, 1_500_000, date(2026, 10, 10)),
+    (OUT, Category.WAGES, 600_000, date(2026, 10, 31)),
+    (IN, Category.PROPERTY_FEES, 1_820_050, date(2026, 11, 5)),
+    (IN, Category.PARKING_FEES, 120_000, date(2026, 11, 5)),
+    (IN, Category.OTHER_INCOME, 3_000, date(2026, 11, 12)),
+    (OUT, Category.CLEANING, 90_000, date(2026, 11, 1)),
+    (OUT, Category.SECURITY, 150_000, date(2026, 11, 15)),
+    (OUT, Category.LIFTS, 128_000, date(2026, 11, 20)),
+    (OUT, Category.UTILITIES, 45_678, date(2026, 11, 30)),
+    (OUT, Category.WAGES, 200_000, date(2026, 11, 30)),
+    (IN, Category.OTHER_INCOME, 999, date(2026, 12, 1)),  # next month: not in November
 ]
 
 
@@ -84,13 +84,13 @@ async def book_known(
 
 def by_hand(month_start: date, month_end: date) -> dict[str, int]:
     def sign(kind: EntryKind) -> int:
-        return 1 if kind is I else -1
+        return 1 if kind is IN else -1
 
     month = [row for row in KNOWN if month_start <= row[3] <= month_end]
     before = [row for row in KNOWN if row[3] < month_start]
     return {
-        "income": sum(f for k, _, f, _ in month if k is I),
-        "expense": sum(f for k, _, f, _ in month if k is E),
+        "income": sum(f for k, _, f, _ in month if k is IN),
+        "expense": sum(f for k, _, f, _ in month if k is OUT),
         "opening": sum(sign(k) * f for k, _, f, _ in before),
         "lines": len(month),
     }
@@ -145,7 +145,7 @@ async def test_publishing_versions_and_refusals(
         sessions,
         finance,
         cid,
-        draft(E, Category.REPAIRS, 500_000, date(2026, 11, 21), "楼顶防水"),
+        draft(OUT, Category.REPAIRS, 500_000, date(2026, 11, 21), "楼顶防水"),
         clock(),
         today=date(2026, 12, 2),
     )
