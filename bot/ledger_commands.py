@@ -58,7 +58,7 @@ async def _with_store(settings: Settings, work: Callable[..., Any]) -> int:
 
 async def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from services import courtyards
-    from services.ledger import chain
+    from services.ledger import chain, verification
 
     async def work(session: AsyncSession) -> int:
         if args.courtyard:
@@ -76,7 +76,7 @@ async def _verify(args: argparse.Namespace, settings: Settings) -> int:
             targets = sorted((int(i), str(n)) for i, n in rows)
         broken = 0
         for courtyard_id, name in targets:
-            verdict = await chain.verify(session, courtyard_id)
+            verdict = await verification.verify(session, courtyard_id)
             values = {
                 "courtyard": name,
                 "entries": verdict.entries,

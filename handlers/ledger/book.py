@@ -19,7 +19,7 @@ from services.access import Actor, require
 from services.clock import Clock
 from services.errors import Stale
 from services.fees import periods
-from services.ledger import booking, chain, disclosure, queries, report
+from services.ledger import booking, disclosure, queries, report, verification
 from services.ledger.errors import UnapprovedExpenses
 from services.policy import Policy
 from views.ledger import screens
@@ -90,7 +90,7 @@ async def on_book(
         await _show(message, session, actor, courtyard_id, clock, policy, edit=True)
     elif callback_data.a == "verify":
         courtyard = await booking.check_serves(session, actor, courtyard_id, booking.READERS)
-        found = await chain.verify(session, courtyard_id)
+        found = await verification.verify(session, courtyard_id)
         await message.answer(screens.verdict(courtyard.name, found))
     elif callback_data.a == "export":
         month = await disclosure.month_for_export(

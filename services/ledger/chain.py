@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,9 +38,7 @@ from models import (
     EntryKind,
     EntrySource,
     EvidenceKind,
-    LedgerApproval,
     LedgerBook,
-    LedgerDisclosure,
     LedgerEntry,
     LedgerEvidence,
     LedgerLink,
@@ -50,7 +48,6 @@ from models.db import upsert_insert
 from models.ledger import GENESIS
 
 VERSION = 1
-BATCH = 20_000  # entries read per query while verifying
 
 
 def _instant(value: datetime) -> str:
@@ -236,196 +233,6 @@ async def _insert_parts(
             insert(LedgerEvidence),
             [{"entry_id": entry_id, "kind": e.kind.value, "file_id": e.file_id} for e in evidence],
         )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A courtyard's chain checked: `broken_seq` names the first entry that does not match
-    (None when the whole chain holds); `problem` says how."""
-
-    courtyard_id: int
-    entries: int
-    head_seq: int
-    head_hash: str
-    broken_seq: int | None = None
-    broken_entry_id: int | None = None
-    problem: str | None = None  # hash, prev_hash, gap, head, approval, disclosure
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_seq is None and self.problem is None
-
-
-_ENTRY_COLUMNS = (
-    LedgerEntry.id,
-    LedgerEntry.seq,
-    LedgerEntry.kind,
-    LedgerEntry.category,
-    LedgerEntry.amount_fen,
-    LedgerEntry.booked_on,
-    LedgerEntry.counterparty,
-    LedgerEntry.description,
-    LedgerEntry.source,
-    LedgerEntry.entered_by,
-    LedgerEntry.created_at,
-    LedgerEntry.reverses_entry_id,
-    LedgerEntry.reason,
-    LedgerEntry.needs_approval,
-    LedgerEntry.dedupe_key,
-    LedgerEntry.prev_hash,
-    LedgerEntry.hash,
-)
-
-
-async def _parts(
-    session: AsyncSession, courtyard_id: int, low: int, high: int
-) -> tuple[dict[int, list[Link]], dict[int, list[Evidence]], list[Any]]:
-    """Links, evidence and approvals of the courtyard's entries with seq in [low, high]."""
-    in_range = (
-        LedgerEntry.courtyard_id == courtyard_id,
-        LedgerEntry.seq >= low,
-        LedgerEntry.seq <= high,
-    )
-    links: dict[int, list[Link]] = {}
-    for entry_id, kind, payment, ticket, other in await session.execute(
-        select(
-            LedgerLink.entry_id,
-            LedgerLink.kind,
-            LedgerLink.payment_id,
-            LedgerLink.ticket_id,
-            LedgerLink.linked_entry_id,
-        )
-        .join(LedgerEntry, LedgerEntry.id == LedgerLink.entry_id)
-        .where(*in_range)
-    ):
-        target = payment if payment is not None else ticket if ticket is not None else other
-        links.setdefault(entry_id, []).append(Link(LinkKind(kind), int(target)))
-    evidence: dict[int, list[Evidence]] = {}
-    for entry_id, kind, file_id in await session.execute(
-        select(LedgerEvidence.entry_id, LedgerEvidence.kind, LedgerEvidence.file_id)
-        .join(LedgerEntry, LedgerEntry.id == LedgerEvidence.entry_id)
-        .where(*in_range)
-    ):
-        evidence.setdefault(entry_id, []).append(Evidence(EvidenceKind(kind), file_id))
-    approvals = list(
-        await session.execute(
-            select(
-                LedgerApproval.id,
-                LedgerApproval.entry_id,
-                LedgerApproval.decision,
-                LedgerApproval.decided_by,
-                LedgerApproval.decided_at,
-                LedgerApproval.note,
-                LedgerApproval.hash,
-                LedgerEntry.seq,
-                LedgerEntry.hash,
-            )
-            .join(LedgerEntry, LedgerEntry.id == LedgerApproval.entry_id)
-            .where(*in_range)
-        )
-    )
-    return links, evidence, approvals
-
-
-async def verify(session: AsyncSession, courtyard_id: int, *, batch: int = BATCH) -> Verdict:
-    """Recompute the courtyard's chain from seq 1, a batch at a time, and stop at the first
-    entry that does not match; then the approvals, the book's head and published heads."""
-    expected_prev, expected_seq, count = GENESIS, 1, 0
-    last_seq = 0
-    first_bad_approval: tuple[int, int] | None = None
-
-    def broken(seq: int, entry_id: int | None, problem: str, **details: Any) -> Verdict:
-        return Verdict(
-            courtyard_id, count, last_seq, expected_prev, seq, entry_id, problem, details
-        )
-
-    while True:
-        rows = (
-            await session.execute(
-                select(*_ENTRY_COLUMNS)
-                .where(LedgerEntry.courtyard_id == courtyard_id, LedgerEntry.seq >= expected_seq)
-                .order_by(LedgerEntry.seq)
-                .limit(batch)
-            )
-        ).all()
-        if not rows:
-            break
-        links, evidence, approvals = await _parts(
-            session, courtyard_id, int(rows[0].seq), int(rows[-1].seq)
-        )
-        for row in rows:
-            if row.seq != expected_seq:
-                return broken(expected_seq, None, "gap", found_seq=row.seq)
-            if row.prev_hash != expected_prev:
-                return broken(row.seq, row.id, "prev_hash")
-            content = Content(
-                courtyard_id=courtyard_id,
-                seq=row.seq,
-                kind=EntryKind(row.kind),
-                category=Category(row.category),
-                amount_fen=int(row.amount_fen),
-                booked_on=row.booked_on,
-                counterparty=row.counterparty,
-                description=row.description,
-                source=EntrySource(row.source),
-                entered_by=row.entered_by,
-                created_at=row.created_at,
-                reverses_entry_id=row.reverses_entry_id,
-                reason=row.reason,
-                needs_approval=bool(row.needs_approval),
-                dedupe_key=row.dedupe_key,
-                links=tuple(links.get(row.id, ())),
-                evidence=tuple(evidence.get(row.id, ())),
-            )
-            if entry_hash(row.prev_hash, content) != row.hash:
-                return broken(row.seq, row.id, "hash")
-            expected_prev, expected_seq, last_seq = row.hash, row.seq + 1, row.seq
-            count += 1
-        for approval in approvals:
-            decided = approval_hash(
-                approval[8],
-                approval.entry_id,
-                str(approval.decision),
-                approval.decided_by,
-                approval.decided_at,
-                approval.note,
-            )
-            if decided != approval[6] and (
-                first_bad_approval is None or approval.seq < first_bad_approval[0]
-            ):
-                first_bad_approval = (int(approval.seq), int(approval.entry_id))
-        if len(rows) < batch:
-            break
-    if first_bad_approval is not None:
-        return broken(first_bad_approval[0], first_bad_approval[1], "approval")
-    book = await session.get(LedgerBook, courtyard_id)
-    if book is not None and (book.last_seq, book.last_hash) != (last_seq, expected_prev):
-        return broken(last_seq + 1, None, "head", book_seq=book.last_seq)
-    published = await _published_heads(session, courtyard_id)
-    for head_seq, head_hash, month, version in published:
-        found = await session.scalar(
-            select(LedgerEntry.hash).where(
-                LedgerEntry.courtyard_id == courtyard_id, LedgerEntry.seq == head_seq
-            )
-        )
-        if head_seq and found != head_hash:
-            return broken(head_seq, None, "disclosure", month=month, version=version)
-    return Verdict(courtyard_id, count, last_seq, expected_prev)
-
-
-async def _published_heads(
-    session: AsyncSession, courtyard_id: int
-) -> Iterable[tuple[int, str, str, int]]:
-    rows = await session.execute(
-        select(
-            LedgerDisclosure.head_seq,
-            LedgerDisclosure.head_hash,
-            LedgerDisclosure.month,
-            LedgerDisclosure.version,
-        ).where(LedgerDisclosure.courtyard_id == courtyard_id)
-    )
-    return [(int(s), str(h), str(m), int(v)) for s, h, m, v in rows]
 
 
 async def courtyards_with_books(session: AsyncSession) -> list[int]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Courtyard
 from services import audiences, outbox
 from services.access import Role
-from services.ledger import chain
+from services.ledger import chain, verification
 from services.ledger.messages import LedgerChainBroken
 from services.policy import Policy
 
@@ -20,7 +20,7 @@ async def verify_all(session: AsyncSession, now: datetime, policy: Policy) -> in
     day = now.astimezone(policy.timezone).date()
     written = 0
     for courtyard_id in await chain.courtyards_with_books(session):
-        verdict = await chain.verify(session, courtyard_id)
+        verdict = await verification.verify(session, courtyard_id)
         if verdict.ok:
             continue
         courtyard = await session.get(Courtyard, courtyard_id)

@@ -23,7 +23,7 @@ from models.db import transaction
 from services import courtyards, roles
 from services.access import Role
 from services.clock import FixedClock
-from services.ledger import chain
+from services.ledger import verification
 
 pytestmark = pytest.mark.english
 FINANCE_ID = 6101
@@ -187,6 +187,6 @@ async def test_a_month_booked_published_asked_answered_and_verified(
     assert "Sorry, only" in supervisor.last_message()
 
     async with sessions() as session:
-        assert (await chain.verify(session, dsa["id"])).ok
+        assert (await verification.verify(session, dsa["id"])).ok
         assert await session.scalar(select(func.count()).select_from(LedgerEntry)) == 3
         assert await session.scalar(select(LedgerQuestion.answer)) is not None

@@ -39,7 +39,7 @@ from models.db import transaction
 from services.clock import FixedClock
 from services.errors import NotAllowed
 from services.fees.errors import BadAmount
-from services.ledger import booking, chain, report
+from services.ledger import booking, report, verification
 from services.ledger.errors import (
     AlreadyDecided,
     AlreadyReversed,
@@ -185,7 +185,7 @@ async def test_an_expense_above_the_threshold_waits_for_another_admin(
             .tuples()
             .all()
         )
-        assert (await chain.verify(session, yard["id"])).ok
+        assert (await verification.verify(session, yard["id"])).ok
         decided_told = await session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
@@ -212,7 +212,7 @@ async def test_a_tampered_approval_is_found_at_its_entry(
         sessions, "ledger_approvals", "UPDATE ledger_approvals SET decision = 'approved'"
     )
     async with sessions() as session:
-        verdict = await chain.verify(session, yard["id"])
+        verdict = await verification.verify(session, yard["id"])
     assert (verdict.broken_seq, verdict.problem) == (lift.seq, "approval")
 
 

@@ -22,7 +22,7 @@ from models import Base, Category, EntryKind, EvidenceKind, LedgerEntry
 from models.db import create_engine, transaction
 from models.ledger import GENESIS
 from services.clock import FixedClock
-from services.ledger import chain
+from services.ledger import booking, chain, verification
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -100,7 +100,7 @@ async def test_entries_chain_and_the_chain_verifies(
                 .order_by(LedgerEntry.seq)
             )
         )
-        verdict = await chain.verify(session, yard["id"], batch=2)  # several batches
+        verdict = await verification.verify(session, yard["id"], batch=2)  # several batches
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_hash == GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(rows))
@@ -133,7 +133,7 @@ async def test_the_database_refuses_update_and_delete(
         await _sql(sessions, statement)
     assert "append-only" in str(refused.value)
     async with sessions() as session:
-        assert (await chain.verify(session, yard["id"])).ok
+        assert (await verification.verify(session, yard["id"])).ok
 
 
 async def test_a_line_changed_behind_the_applications_back_is_found_at_that_entry(
@@ -159,7 +159,7 @@ async def test_a_line_changed_behind_the_applications_back_is_found_at_that_entr
                 sessions, "ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only"
             )
     async with sessions() as session:
-        verdict = await chain.verify(session, yard["id"], batch=4)
+        verdict = await verification.verify(session, yard["id"], batch=4)
         entry_id = await session.scalar(
             select(LedgerEntry.id).where(
                 LedgerEntry.courtyard_id == yard["id"], LedgerEntry.seq == 4
@@ -189,7 +189,7 @@ async def test_concurrent_appends_never_fork_the_chain(
         )
     )
     async with sessions() as session:
-        verdict = await chain.verify(session, yard["id"])
+        verdict = await verification.verify(session, yard["id"])
     assert verdict.ok
     assert verdict.entries == 6
 
@@ -241,3 +241,58 @@ async def test_a_schema_built_from_the_models_refuses_changes_too(
             async with fresh.begin() as conn:
                 await conn.execute(text("DROP SCHEMA ledger_create_all CASCADE"))
         await fresh.dispose()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        '引号"和\\反斜杠',
+        "换行\n制表\t回车\r",
+        "控制字符\x01\x1f",
+        "emoji 🧾 and ‘quotes’",
+        "</b>&<",
+    ],
+)
+async def test_the_fast_verification_reads_what_the_canonical_content_wrote(
+    sessions: async_sessionmaker[AsyncSession],
+    actor_of: ActorOf,
+    clock: FixedClock,
+    yard: dict[str, Any],
+    words: str,
+) -> None:
+    """Verification assembles each canonical content itself, from raw rows: byte for byte what
+    `Content.canonical` (json.dumps, sorted keys) wrote, whatever the text holds."""
+    finance = await actor_of(FINANCE_ID)
+    first = await book(
+        sessions,
+        finance,
+        yard["id"],
+        draft(
+            EntryKind.EXPENSE,
+            Category.REPAIRS,
+            12_345,
+            date(2026, 11, 3),
+            words,
+            counterparty=words[:20],
+            evidence=(
+                chain.Evidence(EvidenceKind.DOCUMENT, f"doc-{words[:3]}"),
+                chain.Evidence(EvidenceKind.PHOTO, "AgAC-photo"),
+            ),
+        ),
+        clock.advance(microseconds=123457),
+    )
+    async with transaction(sessions) as session:
+        await booking.reverse(
+            session,
+            finance,
+            yard["id"],
+            first.seq,
+            reason=words,
+            booked_on=date(2026, 11, 4),
+            today=date(2026, 11, 28),
+            now=clock.advance(seconds=1),
+        )
+    async with sessions() as session:
+        verdict = await verification.verify(session, yard["id"])
+    assert verdict.ok, verdict
+    assert verdict.entries == 2

@@ -25,7 +25,7 @@ from models import (
 from models.db import transaction
 from services.clock import FixedClock
 from services.fees import payments
-from services.ledger import chain, fees, report
+from services.ledger import fees, report, verification
 from services.policy import Policy
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -179,7 +179,7 @@ async def test_fee_income_is_posted_per_day_and_method_and_reconciles(
             select(LedgerEntry).where(LedgerEntry.reverses_entry_id == rows[0].id)
         )
         lines, expected = await reconciled(session, cid)
-        assert (await chain.verify(session, cid)).ok
+        assert (await verification.verify(session, cid)).ok
     assert reversal is not None
     assert (reversal.amount_fen, reversal.reason, reversal.description) == (3385, "转账退回", a)
     assert lines == expected

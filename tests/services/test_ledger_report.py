@@ -20,7 +20,7 @@ from models.db import transaction
 from services import courtyards
 from services.clock import FixedClock
 from services.errors import NotAllowed
-from services.ledger import booking, chain, disclosure, report
+from services.ledger import booking, disclosure, report, verification
 from services.ledger.errors import MonthNotOver, NothingChanged, UnapprovedExpenses
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -200,7 +200,7 @@ async def test_publishing_versions_and_refusals(
                 )
             )
         )
-        assert (await chain.verify(session, cid)).ok
+        assert (await verification.verify(session, cid)).ok
         versions = await session.scalars(select(LedgerDisclosure.version))
         shown = await disclosure.months(session, resident, cid)
         with pytest.raises(NotAllowed):

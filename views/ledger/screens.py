@@ -13,10 +13,10 @@ from aiogram.utils.i18n import gettext as _
 from models import Category, EntryKind
 from models.ledger import CATEGORIES_OF
 from services.courtyards import CourtyardInfo
-from services.ledger.chain import Verdict
 from services.ledger.disclosure import Published
 from services.ledger.messages import LineFacts
 from services.ledger.queries import LinePage, Overview
+from services.ledger.verification import Verdict
 from views.ledger import words
 from views.ledger.callbacks import Ask, Book, BookStep, Decide, Month, Months
 from views.text import h
