@@ -4,7 +4,7 @@ printed in published months.
 
 Speed (100,000 lines in well under a second on an idle machine): the rows are read raw (no
 ORM objects, no type conversion; the store writes the date and time as canonical text), and
-each canonical content is assembled by `canonical_row`, which writes byte for byte what
+each canonical content is assembled by `canonical_text`, which writes byte for byte what
 `chain.Content.canonical` writes (json.dumps with sorted keys; the strings escaped by the same
 C encoder json uses). tests/services/test_ledger_chain.py holds the two to each other."""
 
@@ -56,36 +56,32 @@ WHERE e.courtyard_id = :courtyard AND e.seq >= :low AND e.seq <= :high
 """
 
 
-def _nullable(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
-
-
 def _pairs(pairs: list[list[Any]] | None) -> str:
     if not pairs:
         return "[]"
     return json.dumps(sorted(pairs), ensure_ascii=False, separators=(",", ":"))
 
 
-def canonical_row(
+def canonical_text(
     row: Sequence[Any], courtyard_id: int, links: str = "[]", evidence: str = "[]"
-) -> bytes:
-    """The canonical content of a raw entry row (as `_SELECT` reads it), keys in sorted order."""
+) -> str:
+    """The canonical content of a raw entry row (as `_SELECT` reads it), keys in sorted order;
+    `links` and `evidence` already as canonical JSON arrays."""
     (_id, seq, kind, category, amount, booked_on, counterparty, description, source,
      entered_by, created_at, reverses, reason, needs, dedupe, _prev, _hash) = row  # fmt: skip
     return (
-        f'{{"amount_fen":{int(amount)},"booked_on":"{booked_on}","category":"{category}",'
+        f'{{"amount_fen":{amount},"booked_on":"{booked_on}","category":"{category}",'
         f'"counterparty":{encode_basestring(counterparty)},"courtyard_id":{courtyard_id},'
-        f'"created_at":"{created_at}","dedupe_key":{_nullable(dedupe)},'
-        f'"description":{encode_basestring(description)},"entered_by":{_number(entered_by)},'
+        f'"created_at":"{created_at}",'
+        f'"dedupe_key":{"null" if dedupe is None else encode_basestring(dedupe)},'
+        f'"description":{encode_basestring(description)},'
+        f'"entered_by":{"null" if entered_by is None else entered_by},'
         f'"evidence":{evidence},"kind":"{kind}","links":{links},'
-        f'"needs_approval":{"true" if needs else "false"},"reason":{_nullable(reason)},'
-        f'"reverses_entry_id":{_number(reverses)},"seq":{int(seq)},"source":"{source}",'
-        f'"v":{VERSION}}}'
-    ).encode()
+        f'"needs_approval":{"true" if needs else "false"},'
+        f'"reason":{"null" if reason is None else encode_basestring(reason)},'
+        f'"reverses_entry_id":{"null" if reverses is None else reverses},"seq":{seq},'
+        f'"source":"{source}","v":{VERSION}}}'
+    )
 
 
 @dataclass(frozen=True)
@@ -161,10 +157,10 @@ async def verify(session: AsyncSession, courtyard_id: int, *, batch: int = BATCH
                 return broken(expected_seq, None, "gap", found_seq=seq)
             if prev != expected_prev:
                 return broken(seq, entry_id, "prev_hash")
-            content = canonical_row(
+            content = canonical_text(
                 row, courtyard_id, links.get(entry_id, "[]"), evidence.get(entry_id, "[]")
             )
-            if sha256(prev.encode("ascii") + content).hexdigest() != stored:
+            if sha256((prev + content).encode()).hexdigest() != stored:
                 return broken(seq, entry_id, "hash")
             expected_prev, expected_seq, last_seq = stored, seq + 1, seq
             count += 1

@@ -296,3 +296,31 @@ async def test_the_fast_verification_reads_what_the_canonical_content_wrote(
         verdict = await verification.verify(session, yard["id"])
     assert verdict.ok, verdict
     assert verdict.entries == 2
+
+
+def test_the_canonical_text_of_a_raw_row_equals_the_documented_json() -> None:
+    content = chain.Content(
+        courtyard_id=9,
+        seq=12,
+        kind=EntryKind.INCOME,
+        category=Category.PROPERTY_FEES,
+        amount_fen=7_385,
+        booked_on=date(2026, 11, 25),
+        counterparty='现金 "cash"',
+        description="WSL-R000001…WSL-R000002 (2)\n",
+        source=chain.EntrySource.FEES,
+        entered_by=None,
+        created_at=datetime(2026, 11, 26, 16, 30, 0, 5, tzinfo=UTC),
+        reverses_entry_id=3,
+        reason="转账退回\\",
+        needs_approval=False,
+        dedupe_key="fees:9:2026-11-25:cash:17",
+        links=(chain.Link(chain.LinkKind.PAYMENT, 18), chain.Link(chain.LinkKind.PAYMENT, 17)),
+    )
+    row = (
+        1, 12, "income", "property_fees", 7_385, "2026-11-25", '现金 "cash"',
+        "WSL-R000001…WSL-R000002 (2)\n", "fees", None, "2026-11-26T16:30:00.000005Z", 3,
+        "转账退回\\", 0, "fees:9:2026-11-25:cash:17", GENESIS, "",
+    )  # fmt: skip
+    links = verification._pairs([["payment", 18], ["payment", 17]])
+    assert verification.canonical_text(row, 9, links).encode() == content.canonical()
