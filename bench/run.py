@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_http.py", "bench_tickets.py", "bench_import.py", "bench_fees.py"]
+BENCHMARKS = [
+    "bench_http.py",
+    "bench_tickets.py",
+    "bench_import.py",
+    "bench_fees.py",
+    "bench_ledger.py",
+]
 
 
 def main() -> int:

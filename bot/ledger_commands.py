@@ -35,6 +35,9 @@ def add_parsers(sub: Any) -> None:
     export.add_argument("--month", required=True, help="YYYY-MM")
     export.add_argument("--format", choices=FORMATS, default="xlsx")
     export.add_argument("--output", type=Path, help="file to write (default: csv to stdout)")
+    limit = ledger_sub.add_parser("threshold", help="expenses above this need an admin's approval")
+    limit.add_argument("--courtyard", required=True)
+    limit.add_argument("--yuan", required=True, help="e.g. 2000")
     post = ledger_sub.add_parser("post-fees", help="post fee income of the days that are over")
     post.add_argument("--until", help="post payments dated before this day (YYYY-MM-DD)")
 
@@ -44,6 +47,7 @@ async def cmd_ledger(args: argparse.Namespace, settings: Settings) -> int:
         "verify": _verify,
         "export": _export,
         "post-fees": _post_fees,
+        "threshold": _threshold,
     }
     result: int = await handlers[args.ledger_command](args, settings)
     return result
@@ -133,6 +137,24 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
         else:
             await asyncio.to_thread(args.output.write_bytes, data)
             print(_("Wrote %(path)s.") % {"path": args.output})
+        return 0
+
+    return await _with_store(settings, work)
+
+
+async def _threshold(args: argparse.Namespace, settings: Settings) -> int:
+    from services import courtyards
+    from services.fees import money
+    from services.ledger import booking
+
+    async def work(session: AsyncSession) -> int:
+        courtyard = await courtyards.by_name(session, args.courtyard)
+        fen = money.amount_fen(args.yuan)
+        await booking.set_threshold(session, None, courtyard.id, fen)
+        print(
+            _("%(courtyard)s: expenses above ¥%(amount)s now need an admin's approval.")
+            % {"courtyard": courtyard.name, "amount": money.yuan(fen)}
+        )
         return 0
 
     return await _with_store(settings, work)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,7 @@ from handlers.flags import READS_ONLY
 from handlers.tickets.common import drop_buttons, message_of
 from services.access import Actor, require
 from services.clock import Clock
-from services.errors import Stale
+from services.errors import N_, InvalidInput, Stale
 from services.fees import periods
 from services.ledger import booking, disclosure, queries, report, verification
 from services.ledger.errors import UnapprovedExpenses
@@ -159,11 +159,49 @@ async def on_decide(
     await query.answer()
 
 
+async def reverse_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    actor: Actor,
+    clock: Clock,
+    policy: Policy,
+) -> None:
+    """/reverse 12 reason (one courtyard) or /reverse DSA 12 reason: a correcting entry."""
+    words = (command.args or "").split(maxsplit=2)
+    choices = await queries.courtyards_of(session, actor, booking.BOOKERS)
+    if not choices:
+        require(actor, booking.BOOKERS)
+    if words and not words[0].isdigit():
+        code = words.pop(0).upper()
+        choices = [c for c in choices if c.code.upper() == code]
+    if len(choices) != 1 or len(words) < 2 or not words[0].isdigit():
+        raise InvalidInput(
+            N_(
+                "Write /reverse, the entry number and the reason, e.g. /reverse 12 金额录错 "
+                "(with several courtyards, its code first: /reverse DSA 12 金额录错)."
+            )
+        )
+    today = _today(clock, policy)
+    entry = await booking.reverse(
+        session,
+        actor,
+        choices[0].id,
+        int(words[0]),
+        reason=words[1],
+        booked_on=today,
+        today=today,
+        now=clock(),
+    )
+    await message.answer(screens.reversed_by(int(words[0]), entry.seq))
+
+
 def build() -> Router:
     router = Router(name="ledger-book")
     router.message(Command("ledger"), PRIVATE, flags=READS_ONLY)(open_ledger)
     router.message(MenuButton(LEDGER), PRIVATE, flags=READS_ONLY)(open_ledger)
     router.message(Command("publish"), PRIVATE, flags=READS_ONLY)(publish_command)
+    router.message(Command("reverse"), PRIVATE)(reverse_command)
     router.callback_query(Book.filter(F.a == "publish"))(on_publish)
     router.callback_query(Book.filter(), flags=READS_ONLY)(on_book)
     router.callback_query(Decide.filter())(on_decide)

@@ -190,3 +190,24 @@ async def test_a_month_booked_published_asked_answered_and_verified(
         assert (await verification.verify(session, dsa["id"])).ok
         assert await session.scalar(select(func.count()).select_from(LedgerEntry)) == 3
         assert await session.scalar(select(LedgerQuestion.answer)) is not None
+
+
+async def test_finance_reverses_an_entry_with_a_reason(
+    world: World, dsa: dict[str, Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    finance, supervisor = dsa["finance"], dsa["supervisor"]
+    said = await book(finance, "💸 Expense", "Cleaning", "800", "保洁公司", "11月保洁")
+    assert said == "Booked as entry #1."
+    await finance.sends("/reverse 1")
+    assert "/reverse 12" in finance.last_message()  # how to write it
+    await finance.sends("/reverse 1 金额录错")
+    assert finance.last_message() == (
+        "Entry #1 is reversed by entry #2. The original stays as it was."
+    )
+    await finance.sends("/reverse 1 再来一次")
+    assert "already been reversed" in finance.last_message()
+    await supervisor.sends("/reverse 1 监督")
+    assert "Sorry, only" in supervisor.last_message()
+    async with sessions() as session:
+        rows = (await session.execute(select(LedgerEntry.seq, LedgerEntry.reason))).all()
+    assert sorted(rows) == [(1, None), (2, "金额录错")]

@@ -86,12 +86,21 @@ def test_canonical_content_is_documented_json_and_money_stays_an_integer() -> No
 
 
 async def test_entries_chain_and_the_chain_verifies(
+    monkeypatch: pytest.MonkeyPatch,
     sessions: async_sessionmaker[AsyncSession],
     actor_of: ActorOf,
     clock: FixedClock,
     yard: dict[str, Any],
 ) -> None:
     await book_some(sessions, actor_of, clock, yard["id"], 5)
+    recomputed: list[int] = []
+    slow_path = verification._recomputed
+
+    async def counted(*args: Any) -> str:
+        recomputed.append(args[3])
+        return await slow_path(*args)
+
+    monkeypatch.setattr(verification, "_recomputed", counted)
     async with sessions() as session:
         rows = list(
             await session.scalars(
@@ -106,6 +115,7 @@ async def test_entries_chain_and_the_chain_verifies(
     assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(rows))
     assert verdict.ok
     assert (verdict.entries, verdict.head_seq, verdict.head_hash) == (5, 5, rows[-1].hash)
+    assert recomputed == []  # the store's own canonical text matched every line
 
 
 async def _sql(sessions: async_sessionmaker[AsyncSession], statement: str) -> None:

@@ -119,6 +119,10 @@ def test_export_needs_an_output_file_for_xlsx(cli: Cli) -> None:  # noqa: F811
     refused = cli("ledger", "export", "--courtyard", "都市A座", "--month", "2026-11")
     assert refused.code == 2
     assert "--output" in refused.err
+    limit = cli("ledger", "threshold", "--courtyard", "都市A座", "--yuan", "5000")
+    assert limit.code == 0, limit.err
+    assert "above ¥5000.00" in limit.out
+    assert cli("ledger", "threshold", "--courtyard", "都市A座", "--yuan", "0").code == 1
     posted = cli("ledger", "post-fees")
     assert posted.code == 0
     assert "Posted 0 fee income entries" in posted.out

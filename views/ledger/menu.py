@@ -27,6 +27,7 @@ HELP_LINES = {
         __("➕ Book an entry: income or expense, step by step"),
         *_STAFF,
         __("/publish: publish a month's accounts to the residents"),
+        __("/reverse 12 reason: correct entry #12 with a reversing entry"),
     ),
     Role.ADMIN: (*_STAFF, __("⏳ Large expenses wait for your approval in 🧾 Ledger")),
     Role.SUPERVISOR: _STAFF,
@@ -38,4 +39,5 @@ COMMANDS = (
     CommandEntry("ledger", __("The courtyard's accounts"), READERS),
     CommandEntry("book", __("Book an income or expense"), BOOKERS),
     CommandEntry("publish", __("Publish a month's accounts"), BOOKERS),
+    CommandEntry("reverse", __("Correct an entry: /reverse 12 reason"), BOOKERS),
 )

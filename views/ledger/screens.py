@@ -210,6 +210,13 @@ def overview(view: Overview, *, can_book: bool, can_approve: bool, months: Seque
     return "\n".join(lines), _keyboard(*rows)
 
 
+def reversed_by(original: int, correction: int) -> str:
+    return _("Entry #%(original)s is reversed by entry #%(seq)s. The original stays as it was.") % {
+        "original": original,
+        "seq": correction,
+    }
+
+
 def decision_done(seq: int, *, approved: bool) -> str:
     if approved:
         return _("✅ Entry #%(seq)s approved: it counts now.") % {"seq": seq}
