@@ -115,10 +115,17 @@ async def on_ask(
 
 
 async def on_question(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext, clock: Clock
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
 ) -> None:
     data = await state.get_data()
-    await questions.ask(session, actor, int(data["d"]), int(data["s"]), message.text, now=clock())
+    await questions.ask(
+        session, actor, int(data["d"]), int(data["s"]), message.text, now=clock(), policy=policy
+    )
     await state.clear()
     await message.answer(screens.question_sent(), reply_markup=main_menu(actor))
 
@@ -139,10 +146,15 @@ async def on_answer_button(
 
 
 async def on_answer(
-    message: Message, session: AsyncSession, actor: Actor, state: FSMContext, clock: Clock
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    policy: Policy,
 ) -> None:
     data = await state.get_data()
-    await questions.answer(session, actor, int(data["q"]), message.text, now=clock())
+    await questions.answer(session, actor, int(data["q"]), message.text, now=clock(), policy=policy)
     await state.clear()
     await message.answer(screens.answer_sent(), reply_markup=main_menu(actor))
 

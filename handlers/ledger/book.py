@@ -130,7 +130,13 @@ async def on_publish(
         await message.answer(text, reply_markup=keyboard)
     else:
         published = await disclosure.publish(
-            session, actor, courtyard.id, month, today=_today(clock, policy), now=clock()
+            session,
+            actor,
+            courtyard.id,
+            month,
+            today=_today(clock, policy),
+            now=clock(),
+            policy=policy,
         )
         await drop_buttons(message)
         await message.answer(screens.published(published))
@@ -149,9 +155,16 @@ async def on_decide(
     session: AsyncSession,
     actor: Actor,
     clock: Clock,
+    policy: Policy,
 ) -> None:
     approval = await booking.decide(
-        session, actor, callback_data.c, callback_data.s, approve=callback_data.ok, now=clock()
+        session,
+        actor,
+        callback_data.c,
+        callback_data.s,
+        approve=callback_data.ok,
+        now=clock(),
+        policy=policy,
     )
     await drop_buttons(message_of(query))
     text = screens.decision_done(callback_data.s, approved=approval.decision.value == "approved")

@@ -246,6 +246,7 @@ async def confirm(
         _draft(data),
         today=_today(clock, policy),
         now=clock(),
+        policy=policy,
     )
     await state.clear()
     await drop_buttons(message)

@@ -45,6 +45,7 @@ from services.ledger.errors import (
     UnknownTicket,
     WrongCategory,
 )
+from services.policy import Policy
 
 BOOKERS = (Role.FINANCE, Role.ADMIN)
 APPROVERS = (Role.ADMIN,)
@@ -144,8 +145,10 @@ async def book(
     *,
     today: date,
     now: datetime,
+    policy: Policy | None = None,
 ) -> LedgerEntry:
-    """Book an entry; an expense above the courtyard's threshold waits for an admin."""
+    """Book an entry; an expense above the courtyard's threshold waits for an admin.
+    `policy`: the admins' card waits out the quiet hours."""
     courtyard = await check_serves(session, actor, courtyard_id, BOOKERS)
     check(draft, today)
     assert draft.category is not None
@@ -194,6 +197,7 @@ async def book(
             courtyard=courtyard.name,
             threshold_fen=book_row.approval_threshold_fen,
             now=now,
+            policy=policy,
         )
     return entry
 
@@ -305,6 +309,7 @@ async def decide(
     approve: bool,
     now: datetime,
     note: str = "",
+    policy: Policy | None = None,
 ) -> LedgerApproval:
     """An admin approves (or rejects) a large expense booked by someone else."""
     courtyard = await check_serves(session, actor, courtyard_id, APPROVERS)
@@ -331,7 +336,14 @@ async def decide(
     await session.flush()
     _event(session, actor, entry, now, "ledger_expense_decided", decision.value)
     await notify.decided(
-        session, actor, entry, courtyard=courtyard.name, approved=approve, note=note, now=now
+        session,
+        actor,
+        entry,
+        courtyard=courtyard.name,
+        approved=approve,
+        note=note,
+        now=now,
+        policy=policy,
     )
     return approval
 

@@ -26,6 +26,7 @@ from services.ledger.errors import (
     UnapprovedExpenses,
 )
 from services.ledger.notify import facts
+from services.policy import Policy
 
 QUESTION_DAYS = 15  # residents may ask about a published month for this many days
 PARTS: tuple[messages.Part, ...] = ("summary", "xlsx", "pdf")
@@ -105,7 +106,9 @@ async def publish(
     *,
     today: date,
     now: datetime,
+    policy: Policy | None = None,
 ) -> Published:
+    """`policy`: the groups get it after the quiet hours."""
     courtyard = await check_serves(session, actor, courtyard_id, BOOKERS)
     month = report.parse_month(month)
     if periods.first_day(month) > today:
@@ -145,7 +148,7 @@ async def publish(
         data={"month": month, "head_seq": head_seq, "head_hash": head_hash},
     )
     published = _published(row, courtyard.name)
-    await send_to_groups(session, published, now)
+    await send_to_groups(session, published, now, policy)
     return published
 
 
@@ -185,7 +188,9 @@ async def payload(
     )
 
 
-async def send_to_groups(session: AsyncSession, published: Published, now: datetime) -> int:
+async def send_to_groups(
+    session: AsyncSession, published: Published, now: datetime, policy: Policy | None = None
+) -> int:
     groups = await audiences.group_chats(session, published.courtyard_id, GroupKind.RESIDENTS)
     written = 0
     for part in PARTS:
@@ -196,6 +201,7 @@ async def send_to_groups(session: AsyncSession, published: Published, now: datet
             groups,
             dedupe_key=lambda r, prefix=prefix: f"{prefix}:{r.key}",  # type: ignore[misc]
             now=now,
+            quiet=policy.quiet_for(messages.LedgerDisclosure.kind) if policy else None,
         )
     return written
 

@@ -26,12 +26,14 @@ from models import (
     Courtyard,
     EntryKind,
     EntrySource,
+    LedgerEntry,
     LedgerLink,
     LinkKind,
     Payment,
     PaymentReversal,
 )
 from models.db import transaction
+from services import events
 from services.ledger import chain
 from services.ledger.chain import Content, Link
 
@@ -75,7 +77,7 @@ async def post(
     for (day, method), group in groupby(rows, key=lambda r: (r.paid_on, r.method)):
         payments = list(group)
         first, last = payments[0], payments[-1]
-        await chain.append(
+        entry = await chain.append(
             session,
             book,
             Content(
@@ -94,6 +96,7 @@ async def post(
                 links=tuple(Link(LinkKind.PAYMENT, int(p.id)) for p in payments),
             ),
         )
+        _posted(session, entry, now, "ledger_fee_income_posted", payments=len(payments))
         summaries += 1
     summed_by = LedgerLink.__table__.alias("summed_by")
     taken_back = (
@@ -123,7 +126,7 @@ async def post(
         )
     ).all()
     for row in taken_back:
-        await chain.append(
+        entry = await chain.append(
             session,
             book,
             Content(
@@ -144,7 +147,25 @@ async def post(
                 links=(Link(LinkKind.PAYMENT_REVERSAL, int(row.id)),),
             ),
         )
+        _posted(session, entry, now, "ledger_fee_income_reversed", payment_id=int(row.id))
     return Posted(courtyard_id, summaries, len(taken_back))
+
+
+def _posted(
+    session: AsyncSession, entry: LedgerEntry, now: datetime, action: str, **data: object
+) -> None:
+    events.record(
+        session,
+        at=now,
+        actor=None,
+        subject_type="ledger_entry",
+        subject_id=entry.id,
+        action=action,
+        courtyard_id=entry.courtyard_id,
+        to_state="counted",
+        channel="scheduler",
+        data={"seq": entry.seq, "amount_fen": entry.amount_fen, "hash": entry.hash, **data},
+    )
 
 
 async def post_all(

@@ -34,6 +34,7 @@ async def approval_needed(
     courtyard: str,
     threshold_fen: int,
     now: datetime,
+    policy: Policy | None = None,
 ) -> int:
     admins = [
         r
@@ -53,6 +54,7 @@ async def approval_needed(
         admins,
         dedupe_key=lambda r: f"ledger-approval:{entry.id}:{r.key}",
         now=now,
+        quiet=policy.quiet_for(LedgerApprovalNeeded.kind) if policy else None,
     )
 
 
@@ -77,5 +79,5 @@ async def decided(
         dedupe_key=f"ledger-decided:{entry.id}",
         now=now,
         user_id=entry.entered_by,
-        quiet=policy,
+        quiet=policy.quiet_for(LedgerDecided.kind) if policy else None,
     )

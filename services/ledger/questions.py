@@ -19,6 +19,7 @@ from services.ledger.errors import AlreadyAnswered, AnswerRequired, QuestionRequ
 from services.ledger.messages import LedgerQuestionAnswered, LedgerQuestionAsked, LineFacts
 from services.ledger.notify import facts
 from services.outbox import Recipient
+from services.policy import Policy
 
 ANSWERERS = (Role.FINANCE, Role.GRID_LEADER, Role.ADMIN)
 MAX_QUESTION = 500
@@ -38,6 +39,7 @@ async def ask(
     text: str | None,
     *,
     now: datetime,
+    policy: Policy | None = None,
 ) -> LedgerQuestion:
     published = await disclosure.one(session, actor, disclosure_id)
     await check_serves(session, actor, published.courtyard_id, (Role.RESIDENT,))
@@ -86,6 +88,7 @@ async def ask(
         [r for r in staff if r.user_id != actor.user_id],
         dedupe_key=lambda r: f"ledger-question:{question.id}:{r.key}",
         now=now,
+        quiet=policy.quiet_for(LedgerQuestionAsked.kind) if policy else None,
     )
     return question
 
@@ -128,7 +131,13 @@ async def detail(session: AsyncSession, actor: Actor, question_id: int) -> Quest
 
 
 async def answer(
-    session: AsyncSession, actor: Actor, question_id: int, text: str | None, *, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    question_id: int,
+    text: str | None,
+    *,
+    now: datetime,
+    policy: Policy | None = None,
 ) -> QuestionInfo:
     question = await session.get(LedgerQuestion, question_id, with_for_update=True)
     if question is None:
@@ -166,6 +175,7 @@ async def answer(
         [*groups, Recipient(user_id=question.asked_by)],
         dedupe_key=lambda r: f"ledger-answer:{question.id}:{r.key}",
         now=now,
+        quiet=policy.quiet_for(LedgerQuestionAnswered.kind) if policy else None,
     )
     return info
 

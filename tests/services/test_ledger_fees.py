@@ -15,6 +15,7 @@ from yards import ActorOf, room
 
 from models import (
     EntrySource,
+    Event,
     LedgerEntry,
     LedgerLink,
     LinkKind,
@@ -161,6 +162,10 @@ async def test_fee_income_is_posted_per_day_and_method_and_reconciles(
             )
         )
         lines, expected = await reconciled(session, cid)
+        posted_events = await session.scalar(
+            select(func.count()).where(Event.action == "ledger_fee_income_posted")
+        )
+    assert posted_events == 3
     assert [(r.booked_on, r.counterparty, r.amount_fen) for r in rows] == [
         (d1, "cash", 7385),
         (d1, "wechat", 10155),

@@ -3,7 +3,7 @@ the outbox, once a day per courtyard and person; the job posts fee income too.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -116,3 +116,24 @@ async def test_the_fee_job_posts_the_days_that_are_over(
     await jobs.ledger_fee_income(context)
     await jobs.ledger_fee_income(context)
     assert await posted() == [8650]
+
+
+async def test_the_3_oclock_check_tells_people_after_the_quiet_hours(
+    sessions: async_sessionmaker[AsyncSession],
+    actor_of: ActorOf,
+    clock: FixedClock,
+    yard: dict[str, Any],
+    policy: Policy,
+) -> None:
+    the_draft = draft(EntryKind.EXPENSE, Category.CLEANING, 500, date(2026, 11, 2))
+    await book(sessions, await actor_of(FINANCE_ID), yard["id"], the_draft, clock())
+    await behind_the_back(sessions, "ledger_entries", "UPDATE ledger_entries SET amount_fen = 5")
+    clock.now = datetime(2026, 11, 28, 19, 0, tzinfo=UTC)  # 03:00 in Zhengzhou
+    assert await jobs.ledger_verify(JobContext(sessions, clock, policy)) == 3
+    async with sessions() as session:
+        due = set(
+            await session.scalars(
+                select(OutboxMessage.not_before).where(OutboxMessage.kind == "ledger.chain_broken")
+            )
+        )
+    assert due == {datetime(2026, 11, 29, 0, 0, tzinfo=UTC)}  # 08:00 in Zhengzhou
