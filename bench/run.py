@@ -13,6 +13,8 @@ BENCHMARKS = [
     "bench_import.py",
     "bench_fees.py",
     "bench_ledger.py",
+    "bench_votes.py",
+    "bench_my_bills.py",
 ]
 
 

@@ -86,6 +86,8 @@ def build_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["policy"] = policy
     dispatcher["bot_username"] = bot_username
+    # what each kind of visit on the 🚪 list is called (handlers.visits)
+    dispatcher["visit_kinds"] = features.visit_kinds(feature_list)
     people.track_actor_changes()
     middlewares.install(
         dispatcher,

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import fee_commands, ledger_commands
+from bot import fee_commands, ledger_commands, vote_commands
 from bot.i18n import terminal_translations
 from services.access import ROLE_NAMES, Role
 
@@ -85,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=None)
     fee_commands.add_parsers(sub)
     ledger_commands.add_parsers(sub)
+    vote_commands.add_parsers(sub)
     return p
 
 
@@ -363,6 +364,7 @@ COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     **fee_commands.COMMANDS,
     **ledger_commands.COMMANDS,
+    **vote_commands.COMMANDS,
 }
 
 

@@ -11,12 +11,18 @@ from typing import Any
 from aiogram import Router
 from babel.support import LazyProxy
 
+import handlers.fees
 import handlers.ledger
 import handlers.people
 import handlers.tickets
+import handlers.visits
+import handlers.votes
 import scheduler.jobs
 import scheduler.ledger
 import scheduler.tickets
+import scheduler.votes
+import views.fees.menu
+import views.fees.renderers
 import views.ledger.menu
 import views.ledger.renderers
 import views.membership
@@ -24,12 +30,16 @@ import views.people
 import views.roles
 import views.tickets.menu
 import views.tickets.renderers
+import views.visits
+import views.votes.menu
+import views.votes.notices
 from handlers import errors
 from scheduler.jobs import JobSpec
 from services.access import Role
 from services.outbox import OutboxPayload
 from views.menu import CommandEntry, Menu, MenuItem
 from views.outbox import Renderer, RenderTable
+from views.visits import VisitTitle
 
 
 def _none() -> Sequence[Router]:
@@ -49,6 +59,9 @@ class Feature:
     help: Mapping[Role, Sequence[LazyProxy]] = field(default_factory=dict)
     commands: Sequence[CommandEntry] = ()
     jobs: Sequence[JobSpec] = ()
+    # its kinds of visit on the grid leaders' 🚪 list: kind -> the title of one ref of it,
+    # e.g. "notice" -> lambda ref, gettext: the notice's title (views.visits.VisitTitle)
+    visit_kinds: Mapping[str, VisitTitle] = field(default_factory=dict)
 
 
 BASICS = Feature(name="basics", routers=handlers.people.basics)
@@ -85,7 +98,40 @@ LEDGER = Feature(
     jobs=scheduler.ledger.JOBS,
 )
 
-FEATURES: tuple[Feature, ...] = (BASICS, TICKETS, LEDGER, PEOPLE)
+VOTES = Feature(
+    name="votes",
+    routers=handlers.votes.routers,
+    step_routers=handlers.votes.input_routers,
+    renderers=views.votes.notices.RENDERERS,
+    menu=views.votes.menu.MENU,
+    help=views.votes.menu.HELP_LINES,
+    commands=views.votes.menu.COMMANDS,
+    jobs=scheduler.votes.JOBS,
+    visit_kinds=views.votes.menu.VISIT_KINDS,
+)
+
+FEES = Feature(
+    name="fees",
+    routers=handlers.fees.routers,
+    step_routers=handlers.fees.input_routers,
+    renderers=views.fees.renderers.RENDERERS,
+    menu=views.fees.menu.MENU,
+    help=views.fees.menu.HELP_LINES,
+    commands=views.fees.menu.COMMANDS,
+)
+
+# the grid leaders' list of households to see in person; the kinds on it come from the
+# features that put households there (their `visit_kinds`)
+VISITS = Feature(
+    name="visits",
+    routers=handlers.visits.routers,
+    menu=views.visits.MENU,
+    help=views.visits.HELP_LINES,
+    commands=views.visits.COMMANDS,
+)
+
+# votes first: its `/start vote-<id>` deep link must be seen before the invite deep link
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, LEDGER, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:
@@ -113,3 +159,14 @@ def render_table(features: Sequence[Feature] = FEATURES) -> RenderTable:
 
 def jobs(features: Sequence[Feature] = FEATURES) -> list[JobSpec]:
     return [job for f in features for job in f.jobs]
+
+
+def visit_kinds(features: Sequence[Feature] = FEATURES) -> dict[str, VisitTitle]:
+    """Every feature's kinds of visit; two features naming one kind are refused."""
+    kinds: dict[str, VisitTitle] = {}
+    for feature in features:
+        for kind, title in feature.visit_kinds.items():
+            if kind in kinds:
+                raise ValueError(f"two features name the visit kind {kind!r}")
+            kinds[kind] = title
+    return kinds

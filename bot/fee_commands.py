@@ -226,7 +226,9 @@ async def cmd_payments(args: argparse.Namespace, settings: Settings) -> int:
                 % values
             )
             return 0
-        summary = await payment_import.save(session, courtyard.id, rows, today=today, now=utc_now())
+        summary = await payment_import.save(
+            session, courtyard.id, rows, today=today, now=utc_now(), policy=settings.policy()
+        )
         receipts = f"{summary.receipts[0]} … {summary.receipts[-1]}" if summary.receipts else "-"
         print(
             _(

@@ -184,7 +184,9 @@ class OutboxSender:
             await self.sleep(start - now)
         await self._keep_lease()  # pacing may have waited
         try:
-            rendered = self._render(row)
+            # in a worker thread: a renderer that draws a chart or lays out a PDF (seconds)
+            # must not hold up the updates this process handles meanwhile
+            rendered = await asyncio.to_thread(self._render, row)
         except Exception as error:  # a broken view must not stop the queue
             log.exception("cannot render outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"render: {error}", final=True)

@@ -16,6 +16,7 @@ from models.fee import (
     ReceiptCounter,
     Rounding,
 )
+from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
 from models.household import Household
 from models.ledger import (
     Category,
@@ -50,15 +51,33 @@ from models.ticket import (
     Urgency,
 )
 from models.update import ProcessedUpdate
+from models.visit import FINAL_OUTCOMES, VisitOutcome, VisitTask
+from models.vote import (
+    Ballot,
+    BallotChannel,
+    BallotConflict,
+    Vote,
+    VoteAdoption,
+    VoteCard,
+    VoteOption,
+    VoteRule,
+    VoteStatus,
+    VoteVoter,
+)
 
 __all__ = [
     "ALL_CATEGORIES",
+    "FINAL_OUTCOMES",
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "Ballot",
+    "BallotChannel",
+    "BallotConflict",
     "Base",
     "BillLine",
     "Category",
+    "ClaimStatus",
     "Courtyard",
     "Decision",
     "EntryKind",
@@ -89,6 +108,8 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PaymentClaim",
+    "PaymentInstructions",
     "PaymentMethod",
     "PaymentReversal",
     "ProcessedUpdate",
@@ -104,4 +125,13 @@ __all__ = [
     "TicketStatus",
     "Urgency",
     "User",
+    "VisitOutcome",
+    "VisitTask",
+    "Vote",
+    "VoteAdoption",
+    "VoteCard",
+    "VoteOption",
+    "VoteRule",
+    "VoteStatus",
+    "VoteVoter",
 ]

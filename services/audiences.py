@@ -123,6 +123,20 @@ async def members(session: AsyncSession, scope: Scope) -> list[Recipient]:
     return _people(list(rows))
 
 
+async def household_members(session: AsyncSession, household_id: int) -> list[Recipient]:
+    """The approved members of one household (a receipt, an answer to its claim)."""
+    rows = await session.scalars(
+        select(Membership.user_id)
+        .where(
+            Membership.household_id == household_id,
+            Membership.status == MembershipStatus.APPROVED,
+        )
+        .distinct()
+        .order_by(Membership.user_id)
+    )
+    return _people(list(rows))
+
+
 @dataclass(frozen=True)
 class OfflineHousehold:
     """A household as an audience lists it (for a grid leader's visit list)."""

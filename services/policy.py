@@ -58,6 +58,17 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "ledger.question": True,
     "ledger.answer": True,
     "ledger.chain_broken": True,
+    # votes: the group card and its edits show participation only and follow the ballots;
+    # a conflicting ballot is news the organizer needs while entering paper ballots
+    "vote.card": False,
+    "vote.conflict": False,
+    "vote.announced": True,
+    "vote.reminder": True,
+    "vote.result": True,
+    # fees: residents' receipts and answers, and claims for finance, all wait for the morning
+    "fee.receipt": True,
+    "fee.claim": True,
+    "fee.claim_rejected": True,
 }
 
 

@@ -1,38 +1,21 @@
-"""Small pieces the ticket handlers share: the message behind a button, taking the buttons
-off a message once they have been used, and what a button on an outdated message does."""
+"""What a ticket button on an outdated message does; the message behind a button and dropping
+used buttons come from handlers.buttons (re-exported here for the ticket handlers)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject
+from aiogram.types import CallbackQuery, TelegramObject
 
+from handlers.buttons import drop_buttons, message_of
 from services.access import Actor
 from services.clock import Clock
-from services.errors import Stale
 from services.policy import Policy
 from services.tickets.errors import TicketMovedOn
 from services.tickets.permissions import capacity
 from views.tickets.cards import detail, moved_on
-
-
-def message_of(query: CallbackQuery) -> Message:
-    if query.message is None or isinstance(query.message, InaccessibleMessage):
-        raise Stale()
-    return query.message
-
-
-async def drop_buttons(message: Message) -> None:
-    """Used buttons go away, so an old message cannot be tapped again by mistake."""
-    if message.reply_markup is None:
-        return
-    # too old to edit, or already edited: the buttons are checked again when tapped anyway
-    with contextlib.suppress(TelegramBadRequest):
-        await message.edit_reply_markup(reply_markup=None)
 
 
 class CurrentState(BaseMiddleware):
@@ -71,3 +54,6 @@ async def show_current(
     rendered = detail(info, viewer, policy.timezone, clock())
     await message.answer(rendered.text, reply_markup=rendered.reply_markup)
     await query.answer(moved_on(info), show_alert=True)
+
+
+__all__ = ["CurrentState", "drop_buttons", "message_of", "show_current"]

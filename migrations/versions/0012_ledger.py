@@ -5,7 +5,7 @@ function that raises; SQLite: RAISE(ABORT)); the text is frozen here, the same a
 models.ledger.guard_statements writes for a schema built from the models.
 
 Revision ID: 0012
-Revises: 0005
+Revises: 0011
 Create Date: 2026-12-02 02:01:16
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0005"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

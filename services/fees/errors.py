@@ -81,3 +81,22 @@ class DuplicateReference(DomainError):
 
 class AlreadyReversed(DomainError):
     message = N_("Receipt %(receipt)s was already reversed.")
+
+
+class NotYourBill(DomainError):
+    message = N_("You can only see the bills of a household you belong to.")
+
+
+class ClaimAlreadyDecided(DomainError):
+    message = N_("This payment was already handled: %(by)s confirmed it.")
+    rejected = N_("This payment was already handled: %(by)s rejected it.")
+
+
+class ScreenshotRequired(InvalidInput):
+    message = N_(
+        "Please send the transfer screenshot as a photo 📷 (not as a file), or tap ✖ Cancel."
+    )
+
+
+class InstructionsTooLong(InvalidInput):
+    message = N_("Please keep the payment instructions under %(limit)s characters.")

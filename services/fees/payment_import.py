@@ -17,6 +17,7 @@ from services.fees import money, payments
 from services.fees.errors import DuplicateReference, FutureDate
 from services.household_files import BrokenTable, open_table
 from services.household_import import ImportRejected, RowProblem
+from services.policy import Policy
 
 COLUMNS: dict[str, str] = {
     "building": "building",
@@ -167,8 +168,10 @@ async def save(
     *,
     today: date,
     now: datetime,
+    policy: Policy | None = None,
 ) -> ImportSummary:
-    """Record the checked rows (in the caller's transaction: all of them or none)."""
+    """Record the checked rows (in the caller's transaction: all of them or none); each
+    household's members get their receipt (waiting out the quiet hours with a `policy`)."""
     receipts = []
     for row in rows:
         info = await payments.record(
@@ -183,6 +186,7 @@ async def save(
             now=now,
             reference=row.reference,
             channel="import",
+            policy=policy,
         )
         receipts.append(info.receipt_number)
     return ImportSummary(len(rows), sum(r.amount_fen for r in rows), tuple(receipts))

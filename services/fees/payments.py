@@ -27,7 +27,7 @@ from models.db import upsert_insert
 from services import events, numbering
 from services.access import Actor, Role, require
 from services.errors import NotFound
-from services.fees import money
+from services.fees import money, receipts
 from services.fees.errors import (
     AlreadyReversed,
     BadAmount,
@@ -38,6 +38,7 @@ from services.fees.errors import (
     ReasonRequired,
     UnknownMethod,
 )
+from services.policy import Policy
 
 RECORDERS = (Role.FINANCE,)
 MAX_REFERENCE = 100
@@ -125,8 +126,12 @@ async def record(
     reference: str | None = None,
     note: str | None = None,
     channel: str | None = None,
+    policy: Policy | None = None,
 ) -> PaymentInfo:
-    """Record a payment. `actor` None is the operator at the terminal (an import)."""
+    """Record a payment. `actor` None is the operator at the terminal (an import).
+
+    The household's members get the receipt (services.fees.receipts) through the outbox in
+    this transaction; with a `policy` it waits out the quiet hours."""
     if actor is not None:
         require(actor, RECORDERS, courtyard_id)
     if amount_fen <= 0:
@@ -188,7 +193,7 @@ async def record(
         },
     )
     mine = tuple(a for payment_id, a in settled if payment_id == payment.id)
-    return PaymentInfo(
+    info = PaymentInfo(
         payment.id,
         courtyard_id,
         household_id,
@@ -200,6 +205,13 @@ async def record(
         mine,
         await credit(session, household_id),
     )
+    await receipts.tell_household(
+        session,
+        info,
+        now=now,
+        quiet=policy.quiet_for(receipts.FeeReceipt.kind) if policy else None,
+    )
+    return info
 
 
 async def settle(

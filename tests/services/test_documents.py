@@ -22,7 +22,9 @@ from views.documents import fonts
 from views.documents.charts import Series, Threshold, bar_chart
 from views.documents.errors import DocumentsUnavailable, explain
 from views.documents.pdf import html_table, pdf_from_html
+from views.documents.rendered import with_document
 from views.documents.sheets import Sheet, workbook
+from views.outbox import Attachment
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,6 +156,7 @@ def test_a_pdf_carries_its_chinese_text_and_font() -> None:
     assert "<b>全部缴清</b>" in text  # escaped, shown as typed
     fonts_used = reader.pages[0]["/Resources"]["/Font"].values()
     assert any("WenQuanYi" in str(f.get_object()["/BaseFont"]) for f in fonts_used)
+    assert "weasyprint" not in sys.modules  # laid out in a child process, not in the bot's
 
 
 def test_html_table_escapes_every_value() -> None:
@@ -216,3 +219,45 @@ def test_the_bot_starts_without_loading_matplotlib_or_weasyprint() -> None:
     ).stdout.strip()
 
     assert loaded == "[]"
+
+
+def test_without_matplotlib_a_chart_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
+
+    with pytest.raises(DocumentsUnavailable) as missing:
+        bar_chart(title="无库", categories=["1号楼"], series=[Series("户数", [3])])
+
+    assert (missing.value.cause, missing.value.missing) == ("package", "matplotlib")
+
+
+def test_without_pango_a_pdf_names_the_debian_packages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """WeasyPrint installed, Pango not: importing it fails with OSError (in the worker)."""
+    (tmp_path / "weasyprint.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+
+    with pytest.raises(DocumentsUnavailable) as missing:
+        pdf_from_html("没有 Pango 的服务器", "<p>正文</p>")
+
+    assert (missing.value.cause, missing.value.missing) == (
+        "library",
+        "libpango-1.0-0 libpangoft2-1.0-0",
+    )
+
+
+def test_a_message_shows_why_its_document_is_missing(i18n: I18n) -> None:
+    def no_font() -> bytes:
+        raise DocumentsUnavailable("chart", "font", "fonts-wqy-microhei")
+
+    with i18n.context(), i18n.use_locale("zh_Hans"):
+        made = with_document("12月收费率", lambda: b"PNG", filename="a.png", as_photo=True)
+        explained = with_document("12月收费率", no_font, filename="a.png", as_photo=True)
+
+    assert made.attachment == Attachment(b"PNG", "a.png", as_photo=True)
+    assert explained.attachment is None
+    assert explained.text == (
+        "12月收费率\n\n无法生成图表：服务器缺少中文字体（Debian 软件包 fonts-wqy-microhei）。"
+    )

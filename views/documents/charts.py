@@ -6,7 +6,9 @@ only the bar heights become floats. matplotlib is imported here, inside `bar_cha
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +20,7 @@ from views.documents.errors import DocumentsUnavailable
 # readable for most colour-blind people (Okabe-Ito), in this order
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 THRESHOLD_COLOURS = ("#C0392B", "#7F8C8D", "#8E44AD")
+_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,34 @@ def bar_chart(
     thresholds: Sequence[Threshold] = (),
     y_label: str = "",
 ) -> bytes:
-    """A PNG of grouped bars. DocumentsUnavailable when matplotlib or the font is missing."""
+    """A PNG of grouped bars. DocumentsUnavailable when matplotlib or the font is missing.
+
+    The same chart asked for again (one message rendered for many people) is drawn once;
+    charts are drawn one at a time (matplotlib's settings are global to the process)."""
     for one in series:
         if len(one.values) != len(categories):
             raise ValueError(f"series {one.name!r} has {len(one.values)} values")
+    fonts.cjk_font_path("chart")  # the font went missing: say so, even for a chart drawn before
+    with _DRAWING:
+        return _drawn(
+            title,
+            tuple(categories),
+            tuple(Series(one.name, tuple(one.values)) for one in series),
+            percent,
+            tuple(thresholds),
+            y_label,
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _drawn(
+    title: str,
+    categories: tuple[str, ...],
+    series: tuple[Series, ...],
+    percent: bool,
+    thresholds: tuple[Threshold, ...],
+    y_label: str,
+) -> bytes:
     try:
         import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg

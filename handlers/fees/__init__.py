@@ -1,0 +1,37 @@
+"""Fees in Telegram: the residents' 💰 My bills and "I have paid", finance's screens (plans,
+adjustments, recording and reversing payments, payment instructions, confirming residents'
+claims), /fees collection, and answers to reminders.
+
+`routers()` are the buttons and commands; `input_routers()` take typed text and photos within a
+fees step (put after every feature's buttons, so those keep working mid-step). Each part of the
+feature adds its routers in its section."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers.fees import bills, claiming, deciding, instructions
+
+
+def routers() -> list[Router]:
+    return [
+        # residents: My bills, I have paid; finance: payment instructions, claims
+        # (a menu button in the middle of a step first leaves the step, then does its work)
+        claiming.build(),
+        deciding.build(),
+        instructions.build(),
+        bills.build(),
+        # finance: plans, adjustments, payments, /fees
+        # reminders: answers to reminders
+    ]
+
+
+def input_routers() -> list[Router]:
+    return [
+        # residents; finance: claims, payment instructions
+        claiming.build_inputs(),
+        deciding.build_inputs(),
+        instructions.build_inputs(),
+        # finance
+        # reminders
+    ]
