@@ -14,11 +14,13 @@ from babel.support import LazyProxy
 import handlers.fees
 import handlers.ledger
 import handlers.people
+import handlers.signups
 import handlers.tickets
 import handlers.visits
 import handlers.votes
 import scheduler.jobs
 import scheduler.ledger
+import scheduler.signups
 import scheduler.tickets
 import scheduler.votes
 import views.fees.menu
@@ -28,6 +30,8 @@ import views.ledger.renderers
 import views.membership
 import views.people
 import views.roles
+import views.signups.menu
+import views.signups.renderers
 import views.tickets.menu
 import views.tickets.renderers
 import views.visits
@@ -120,6 +124,17 @@ FEES = Feature(
     commands=views.fees.menu.COMMANDS,
 )
 
+SIGNUPS = Feature(
+    name="signups",
+    routers=handlers.signups.routers,
+    step_routers=handlers.signups.input_routers,
+    renderers=views.signups.renderers.RENDERERS,
+    menu=views.signups.menu.MENU,
+    help=views.signups.menu.HELP_LINES,
+    commands=views.signups.menu.COMMANDS,
+    jobs=scheduler.signups.JOBS,
+)
+
 # the grid leaders' list of households to see in person; the kinds on it come from the
 # features that put households there (their `visit_kinds`)
 VISITS = Feature(
@@ -130,8 +145,9 @@ VISITS = Feature(
     commands=views.visits.COMMANDS,
 )
 
-# votes first: its `/start vote-<id>` deep link must be seen before the invite deep link
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, LEDGER, PEOPLE, VISITS)
+# votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
+# deep links must be seen before the invite deep link
+FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, LEDGER, SIGNUPS, PEOPLE, VISITS)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

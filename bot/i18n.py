@@ -58,8 +58,14 @@ def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int
         catalog = read_po(po_file, locale=locale)
     filled = 0
     for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            if not message.string:
+                message.string = message.id
+                filled += 1
+        elif not all(message.string):  # a plural: singular and plural forms
+            message.string = tuple(message.id)
             filled += 1
     with path.open("wb") as po_file:
         write_po(po_file, catalog, width=100, omit_header=False, sort_output=True)

@@ -35,6 +35,7 @@ from models.ledger import (
 )
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
+from models.signup import Gathering, GatheringSlot, GatheringStatus, Signup, SignupStatus
 from models.ticket import (
     ALL_CATEGORIES,
     OPEN_STATUSES,
@@ -87,6 +88,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "Gathering",
+    "GatheringSlot",
+    "GatheringStatus",
     "GovernanceKind",
     "GroupChat",
     "GroupKind",
@@ -117,6 +121,8 @@ __all__ = [
     "Relation",
     "RoleAssignment",
     "Rounding",
+    "Signup",
+    "SignupStatus",
     "Ticket",
     "TicketCategory",
     "TicketCounter",

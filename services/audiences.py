@@ -57,6 +57,14 @@ class Scope:
         place = or_(*parts) if parts else true()
         return and_(Household.courtyard_id == self.courtyard_id, place)
 
+    def includes(self, courtyard_id: int, building: str, unit: str) -> bool:
+        """The same rule as `holds`, for a household already at hand."""
+        if courtyard_id != self.courtyard_id:
+            return False
+        if not self.buildings and not self.units:
+            return True
+        return building in self.buildings or (building, unit) in self.units
+
 
 def _people(user_ids: Collection[int]) -> list[Recipient]:
     return [Recipient(user_id=u) for u in user_ids]

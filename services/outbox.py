@@ -106,31 +106,64 @@ async def enqueue_many(
     """One message (or one per recipient, from a function) to many: one multi-row INSERT
     (per 1000 rows) that skips dedupe keys already written. People without a Telegram account
     (registered by a grid leader, not online) are left out. Returns the rows written."""
+    if isinstance(payload, OutboxPayload):
+        same = payload
+        make: PayloadFor = lambda _recipient: same  # noqa: E731
+    else:
+        make = payload
     wanted = list(dict.fromkeys(recipients))
-    people = {r.user_id for r in wanted if r.user_id is not None}
+    return await enqueue_each(
+        session,
+        [Addressed(r, make(r), dedupe_key(r)) for r in wanted],
+        now=now,
+        not_before=not_before,
+        quiet=quiet,
+    )
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One message for one recipient, with its dedupe key (for `enqueue_each`)."""
+
+    recipient: Recipient
+    payload: OutboxPayload
+    dedupe_key: str
+
+
+async def enqueue_each(
+    session: AsyncSession,
+    messages: Iterable[Addressed],
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+    quiet: Policy | None = None,
+) -> int:
+    """Many messages, each with its own recipient, content and dedupe key (a sweep that tells
+    one person about two things writes two rows): one multi-row INSERT per 1000 rows that skips
+    dedupe keys already written; people without a Telegram account are left out."""
+    wanted = list(messages)
+    people = {m.recipient.user_id for m in wanted if m.recipient.user_id is not None}
     online = await _on_telegram(session, people) if people else set()
     due = not_before or now
     if quiet is not None:
         due = quiet.after_quiet_hours(due)
-    content: Callable[[Recipient], tuple[str, dict[str, Any]]]
-    if isinstance(payload, OutboxPayload):
-        same = stored(payload)  # checked once for everybody
-        content = lambda _recipient: same  # noqa: E731
-    else:
-        make = payload
-        content = lambda recipient: stored(make(recipient))  # noqa: E731
+    checked: dict[int, tuple[str, dict[str, Any]]] = {}  # the same payload is checked once
     values: list[dict[str, Any]] = []
-    for recipient in wanted:
+    for message in wanted:
+        recipient = message.recipient
         if recipient.user_id is not None and recipient.user_id not in online:
             continue
-        kind, data = content(recipient)
+        content = checked.get(id(message.payload))
+        if content is None:
+            content = checked[id(message.payload)] = stored(message.payload)
+        kind, data = content
         values.append(
             {
                 "user_id": recipient.user_id,
                 "chat_id": recipient.chat_id,
                 "kind": kind,
                 "payload": data,
-                "dedupe_key": dedupe_key(recipient),
+                "dedupe_key": message.dedupe_key,
                 "status": OutboxStatus.PENDING,
                 "created_at": now,
                 "not_before": due,

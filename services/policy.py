@@ -69,6 +69,11 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "fee.receipt": True,
     "fee.claim": True,
     "fee.claim_rejected": True,
+    "signup.announced": True,
+    "signup.promoted": True,
+    "signup.signed_for_you": True,
+    "signup.reminder": True,
+    "signup.gathering_cancelled": True,
 }
 
 

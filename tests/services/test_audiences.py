@@ -280,3 +280,13 @@ async def test_a_payload_per_recipient(
         now=clock(),
     )
     assert sorted(r.payload["household"] for r in await outbox_rows(session)) == ["Alice", "Bob"]
+
+
+def test_a_scope_includes_a_household_at_hand_by_the_same_rule() -> None:
+    whole = Scope.of(1)
+    some = Scope.of(1, buildings=["1号楼"], units=[("2号楼", "1单元")])
+    assert whole.includes(1, "9号楼", "")
+    assert not whole.includes(2, "1号楼", "1单元")
+    assert some.includes(1, "1号楼", "2单元")
+    assert some.includes(1, "2号楼", "1单元")
+    assert not some.includes(1, "2号楼", "2单元")
