@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench_ledger.py",
     "bench_votes.py",
     "bench_my_bills.py",
+    "bench_notices.py",
 ]
 
 

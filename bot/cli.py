@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import fee_commands, ledger_commands, vote_commands
+from bot import fee_commands, fee_reminder_commands, ledger_commands, vote_commands
 from bot.i18n import terminal_translations
 from services.access import ROLE_NAMES, Role
 
@@ -86,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     fee_commands.add_parsers(sub)
     ledger_commands.add_parsers(sub)
     vote_commands.add_parsers(sub)
+    fee_reminder_commands.add_parsers(sub)
     return p
 
 
@@ -365,6 +366,7 @@ COMMANDS: dict[str, Command] = {
     **fee_commands.COMMANDS,
     **ledger_commands.COMMANDS,
     **vote_commands.COMMANDS,
+    **fee_reminder_commands.COMMANDS,
 }
 
 

@@ -13,21 +13,27 @@ from babel.support import LazyProxy
 
 import handlers.fees
 import handlers.ledger
+import handlers.notices
 import handlers.people
 import handlers.signups
 import handlers.tickets
 import handlers.visits
 import handlers.votes
+import scheduler.fees
 import scheduler.jobs
 import scheduler.ledger
+import scheduler.notices
 import scheduler.signups
 import scheduler.tickets
 import scheduler.votes
 import views.fees.menu
+import views.fees.reminders
 import views.fees.renderers
 import views.ledger.menu
 import views.ledger.renderers
 import views.membership
+import views.notices.menu
+import views.notices.renderers
 import views.people
 import views.roles
 import views.signups.menu
@@ -122,6 +128,8 @@ FEES = Feature(
     menu=views.fees.menu.MENU,
     help=views.fees.menu.HELP_LINES,
     commands=views.fees.menu.COMMANDS,
+    jobs=scheduler.fees.JOBS,
+    visit_kinds=views.fees.reminders.VISIT_KINDS,
 )
 
 SIGNUPS = Feature(
@@ -133,6 +141,18 @@ SIGNUPS = Feature(
     help=views.signups.menu.HELP_LINES,
     commands=views.signups.menu.COMMANDS,
     jobs=scheduler.signups.JOBS,
+)
+
+NOTICES = Feature(
+    name="notices",
+    routers=handlers.notices.routers,
+    step_routers=handlers.notices.input_routers,
+    renderers=views.notices.renderers.RENDERERS,
+    menu=views.notices.menu.MENU,
+    help=views.notices.menu.HELP_LINES,
+    commands=views.notices.menu.COMMANDS,
+    jobs=scheduler.notices.JOBS,
+    visit_kinds=views.notices.menu.VISIT_KINDS,
 )
 
 # the grid leaders' list of households to see in person; the kinds on it come from the
@@ -147,7 +167,17 @@ VISITS = Feature(
 
 # votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
 # deep links must be seen before the invite deep link
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, LEDGER, SIGNUPS, PEOPLE, VISITS)
+FEATURES: tuple[Feature, ...] = (
+    VOTES,
+    BASICS,
+    TICKETS,
+    FEES,
+    NOTICES,
+    LEDGER,
+    SIGNUPS,
+    PEOPLE,
+    VISITS,
+)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

@@ -64,7 +64,7 @@ def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int
             if not message.string:
                 message.string = message.id
                 filled += 1
-        elif not all(message.string):  # a plural: singular and plural forms
+        elif not message.string or not all(message.string):  # a plural: singular and plural
             message.string = tuple(message.id)
             filled += 1
     with path.open("wb") as po_file:

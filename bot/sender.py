@@ -179,19 +179,25 @@ class OutboxSender:
                 "paced",
             )
             return
-        start = max(ready, self.pacer.global_ready_at(now))
-        if start > now:
-            await self.sleep(start - now)
-        await self._keep_lease()  # pacing may have waited
         try:
             # in a worker thread: a renderer that draws a chart or lays out a PDF (seconds)
-            # must not hold up the updates this process handles meanwhile
+            # must not hold up the updates this process handles meanwhile. Rendered before the
+            # pacing wait, so that its time overlaps the wait instead of adding to every message
             rendered = await asyncio.to_thread(self._render, row)
         except Exception as error:  # a broken view must not stop the queue
             log.exception("cannot render outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"render: {error}", final=True)
             return
-        self.pacer.sent(row.chat_id, row.is_group, self.monotonic())
+        now = self.monotonic()
+        start = max(ready, self.pacer.global_ready_at(now))
+        if start > now:
+            await self.sleep(start - now)
+        await self._keep_lease()  # pacing may have waited
+        woke = self.monotonic()
+        # a wake-up a little late (a busy machine) must not push every later message back:
+        # the send counts at its planned time; a long delay starts the schedule afresh
+        late = start > now and 0.0 <= woke - start < 1.0 / self.settings.per_second
+        self.pacer.sent(row.chat_id, row.is_group, start if late else woke)
         try:
             message_id = await self._send(row.chat_id, rendered)
         except TelegramRetryAfter as error:
@@ -264,6 +270,14 @@ class OutboxSender:
                 reply_markup=rendered.reply_markup,
                 request_timeout=self.settings.send_timeout,
             )
+        elif rendered.document is not None:
+            sent = await self.bot.send_document(
+                chat_id,
+                rendered.document,
+                caption=rendered.text,
+                reply_markup=rendered.reply_markup,
+                request_timeout=self.settings.send_timeout,
+            )
         else:
             sent = await self.bot.send_message(
                 chat_id,
@@ -271,7 +285,19 @@ class OutboxSender:
                 reply_markup=rendered.reply_markup,
                 request_timeout=self.settings.send_timeout,
             )
+        if rendered.pin:
+            await self._pin(chat_id, sent.message_id)
         return sent.message_id
+
+    async def _pin(self, chat_id: int, message_id: int) -> None:
+        """A follow-up of a sent message: pin it (an urgent notice in a group). The message
+        is out either way: a group that gave the bot no right to pin just keeps it unpinned."""
+        try:
+            await self.bot.pin_chat_message(
+                chat_id, message_id, request_timeout=self.settings.send_timeout
+            )
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError) as error:
+            log.warning("could not pin message %s in chat %s: %s", message_id, chat_id, error)
 
     async def _record(self, mark: Callable[..., Awaitable[bool]], *args: object) -> None:
         """Record an outcome, if the row is still ours (else its new holder records it)."""

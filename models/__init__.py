@@ -17,6 +17,14 @@ from models.fee import (
     Rounding,
 )
 from models.fee_claim import ClaimStatus, PaymentClaim, PaymentInstructions
+from models.fee_reminder import (
+    FeeReminder,
+    FeeReminderPause,
+    FeeReminderSetting,
+    ReminderAnswer,
+    ReminderOutcome,
+    ReminderStage,
+)
 from models.household import Household
 from models.ledger import (
     Category,
@@ -32,6 +40,14 @@ from models.ledger import (
     LedgerLink,
     LedgerQuestion,
     LinkKind,
+)
+from models.notice import (
+    AttachmentKind,
+    Notice,
+    NoticeAck,
+    NoticePlace,
+    NoticeScopeKind,
+    NoticeStatus,
 )
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Membership, MembershipStatus, Relation, RoleAssignment, User
@@ -72,6 +88,7 @@ __all__ = [
     "OPEN_STATUSES",
     "WORKING_STATUSES",
     "AdjustmentKind",
+    "AttachmentKind",
     "Ballot",
     "BallotChannel",
     "BallotConflict",
@@ -88,6 +105,9 @@ __all__ = [
     "FeeAdjustment",
     "FeeItem",
     "FeePlan",
+    "FeeReminder",
+    "FeeReminderPause",
+    "FeeReminderSetting",
     "Gathering",
     "GatheringSlot",
     "GatheringStatus",
@@ -108,6 +128,11 @@ __all__ = [
     "MediaStage",
     "Membership",
     "MembershipStatus",
+    "Notice",
+    "NoticeAck",
+    "NoticePlace",
+    "NoticeScopeKind",
+    "NoticeStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Payment",
@@ -119,6 +144,9 @@ __all__ = [
     "ProcessedUpdate",
     "ReceiptCounter",
     "Relation",
+    "ReminderAnswer",
+    "ReminderOutcome",
+    "ReminderStage",
     "RoleAssignment",
     "Rounding",
     "Signup",

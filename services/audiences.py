@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -119,15 +119,19 @@ async def leaders_or_admins(session: AsyncSession, courtyard_id: int) -> list[Re
     return _people(leaders or [u for role, u in rows if role == Role.ADMIN.value])
 
 
-async def members(session: AsyncSession, scope: Scope) -> list[Recipient]:
-    """The approved members of the households in scope, each person once."""
-    rows = await session.scalars(
+def members_query(scope: Scope) -> Select[tuple[int]]:
+    """The user ids of the approved members in scope (for `outbox.enqueue_select`)."""
+    return (
         select(Membership.user_id)
         .join(Household, Household.id == Membership.household_id)
         .where(scope.holds(), Membership.status == MembershipStatus.APPROVED)
         .distinct()
-        .order_by(Membership.user_id)
     )
+
+
+async def members(session: AsyncSession, scope: Scope) -> list[Recipient]:
+    """The approved members of the households in scope, each person once."""
+    rows = await session.scalars(members_query(scope).order_by(Membership.user_id))
     return _people(list(rows))
 
 
@@ -143,6 +147,28 @@ async def household_members(session: AsyncSession, household_id: int) -> list[Re
         .order_by(Membership.user_id)
     )
     return _people(list(rows))
+
+
+async def members_by_household(
+    session: AsyncSession, household_ids: Collection[int]
+) -> dict[int, list[Recipient]]:
+    """The approved members of each of these households (one query per 1000 households), for
+    messages that say something different to each household."""
+    ids = sorted(set(household_ids))
+    found: dict[int, list[Recipient]] = {}
+    for start in range(0, len(ids), 1000):
+        rows = await session.execute(
+            select(Membership.household_id, Membership.user_id)
+            .where(
+                Membership.household_id.in_(ids[start : start + 1000]),
+                Membership.status == MembershipStatus.APPROVED,
+            )
+            .distinct()
+            .order_by(Membership.household_id, Membership.user_id)
+        )
+        for household_id, user_id in rows.tuples():
+            found.setdefault(household_id, []).append(Recipient(user_id=user_id))
+    return found
 
 
 @dataclass(frozen=True)

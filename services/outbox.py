@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import JSON, Integer, Select, String, and_, cast, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxStatus, User
+from models.base import UTCDateTime
 from models.db import upsert_insert
 from services.policy import Policy
 
@@ -173,13 +174,73 @@ async def enqueue_each(
             }
         )
     written = 0
-    for start in range(0, len(values), INSERT_CHUNK):
+    if values:
+        # one statement compiled once (and cached), its rows sent as multi-row INSERTs of up to
+        # 1000 rows ("insertmanyvalues"); RETURNING counts the rows written on both stores,
+        # where an executemany's rowcount is not reliable. Building a 1000-row VALUES clause
+        # instead cost about 1 s per 1000 rows in SQLAlchemy's compiler.
+        table = OutboxMessage.__table__
         result = await session.execute(
-            upsert_insert(session, OutboxMessage)
-            .values(values[start : start + INSERT_CHUNK])
+            upsert_insert(session, table)
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(table.c.id),
+            values,
         )
-        written += max(int(getattr(result, "rowcount", 0)), 0)
+        written = len(result.all())
+    if written:
+        session.info[WROTE_OUTBOX] = True
+    return written
+
+
+async def enqueue_select(
+    session: AsyncSession,
+    payload: OutboxPayload,
+    user_ids: Select[tuple[int]],
+    *,
+    dedupe_prefix: str,
+    now: datetime,
+    not_before: datetime | None = None,
+    quiet: Policy | None = None,
+) -> int:
+    """One message to every person a query names, as one INSERT ... SELECT: the rows never
+    pass through Python, so a notice to 10,000 people is one statement. The dedupe key of
+    each row is `dedupe_prefix` + 'u' + the user id (what `Recipient.key` gives). People
+    without a Telegram account are left out; keys already written are skipped. Returns the
+    rows written."""
+    kind, data = stored(payload)
+    due = not_before or now
+    if quiet is not None:
+        due = quiet.after_quiet_hours(due)
+    wanted = user_ids.subquery()
+    rows = select(
+        User.id,
+        literal(kind, String),
+        literal(data, JSON),
+        literal(f"{dedupe_prefix}u", String) + cast(User.id, String),
+        literal(OutboxStatus.PENDING.value, String),
+        literal(now, UTCDateTime()),
+        literal(due, UTCDateTime()),
+        literal(due, UTCDateTime()),
+        literal(0, Integer),
+    ).where(User.id.in_(select(wanted.c[0])), User.telegram_id.is_not(None))
+    table = OutboxMessage.__table__
+    columns = [
+        "user_id",
+        "kind",
+        "payload",
+        "dedupe_key",
+        "status",
+        "created_at",
+        "not_before",
+        "next_attempt_at",
+        "attempts",
+    ]
+    result = await session.execute(
+        upsert_insert(session, table)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    written = max(int(getattr(result, "rowcount", 0)), 0)
     if written:
         session.info[WROTE_OUTBOX] = True
     return written

@@ -74,6 +74,15 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "signup.signed_for_you": True,
     "signup.reminder": True,
     "signup.gathering_cancelled": True,
+    # notices: normal ones wait for the morning; urgent ones (water cut now) never wait
+    "notice.post": True,
+    "notice.letter": True,
+    "notice.reminder": True,
+    "notice.deadline": True,
+    # fee reminders, residents' answers to them, finance's list of formal notices
+    "fee.reminder": True,
+    "fee.reminder_answer": True,
+    "fee.formal_list": True,
 }
 
 

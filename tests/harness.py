@@ -20,6 +20,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    PinChatMessage,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -86,6 +87,7 @@ class ChatLog:
     messages: dict[int, Message] = field(default_factory=dict)
     reply_keyboard: ReplyKeyboardMarkup | None = None
     alerts: list[str] = field(default_factory=list)
+    pinned: int | None = None  # the message id pinned in the chat
     files: list[ReceivedFile] = field(default_factory=list)
 
 
@@ -188,6 +190,9 @@ class FakeTelegram(BaseSession):
     def _answer(self, method: TelegramMethod[Any], sent: Sent) -> Any:
         if isinstance(method, GetMe):
             return bot_user()
+        if isinstance(method, PinChatMessage):
+            self.chat(int(method.chat_id)).pinned = method.message_id
+            return True
         if isinstance(method, SendMessage | SendPhoto | SendDocument):
             assert sent.chat_id is not None
             message = self._message(sent.chat_id, method)

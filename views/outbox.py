@@ -37,6 +37,8 @@ class Rendered:
     # a reply keyboard replaces the recipient's menu (e.g. once they are approved)
     reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     photo: str | None = None  # a Telegram file id; text becomes its caption
+    document: str | None = None  # a Telegram file id of a file (a PDF); text is its caption
+    pin: bool = False  # pin the message once sent (urgent notices in a group)
     edit_message_id: int | None = None  # edit this message instead of sending a new one
     # uploaded with the text as its caption (or after the text, when longer than a caption)
     attachment: Attachment | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.fees import bills, claiming, deciding, instructions
+from handlers.fees import bills, claiming, deciding, instructions, reminders
 
 
 def routers() -> list[Router]:
@@ -22,7 +22,8 @@ def routers() -> list[Router]:
         instructions.build(),
         bills.build(),
         # finance: plans, adjustments, payments, /fees
-        # reminders: answers to reminders
+        # reminders: answers to reminders, finance resuming paused ones
+        reminders.build(),
     ]
 
 
@@ -33,5 +34,6 @@ def input_routers() -> list[Router]:
         deciding.build_inputs(),
         instructions.build_inputs(),
         # finance
-        # reminders
+        # reminders: the words a resident adds to an answer
+        reminders.build_inputs(),
     ]

@@ -18,13 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Integer, String, and_, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, String, and_, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
-from models import BillLine, Courtyard, FeeAdjustment, FeeItem, Household, Rounding
+from models import Courtyard, FeeItem, FeePlan, Household, Rounding
 from models.base import UTCDateTime
-from models.db import transaction, upsert_insert
+from models.db import transaction
 from services import courtyards, events
 from services.fees import payments, periods, plans
 from services.fees.errors import PeriodTooFarAhead
@@ -65,80 +64,120 @@ def check_period(period_text: str, today: date) -> str:
     return period
 
 
+# One statement for every courtyard and run, its values bound: a dialect INSERT ... ON CONFLICT
+# construct is never cached by SQLAlchemy (inherit_cache=False), so building it per courtyard
+# compiled it again each time (20 x a raw INSERT ... SELECT on SQLite). A text() statement is
+# compiled once and cached; both stores spell ON CONFLICT alike, and the WHERE clause keeps
+# SQLite from reading ON CONFLICT as a join's ON. The typed binds make asyncpg cast them.
+# Each household's newest adjustment is picked in the derived table, so the join to it is on
+# a plain column (a subquery in the join condition is evaluated for every pair of rows). The
+# WHERE clause bills only with the plan in force (the run reads the plans before it starts).
+ISSUE = text(
+    """
+    INSERT INTO bill_lines (courtyard_id, household_id, item, period, plan_id, area_centi_m2,
+        rate_per_m2, parking_spaces, parking_fee_fen, adjustment_id, adjustment_percent,
+        rounding, amount_fen, issued_at)
+    SELECT h.courtyard_id, h.id, :item, :period, :plan_id, h.area_centi_m2, :rate,
+        h.parking_spaces, :parking_fee, a.id, COALESCE(a.percent, :full), :rounding,
+        ((CAST(h.area_centi_m2 AS BIGINT) * :rate_big
+          + CAST(h.parking_spaces AS BIGINT) * :parking_scaled) * COALESCE(a.percent, :full)
+         + :round_add) / :denominator,
+        :now
+    FROM (
+        SELECT households.*, (
+            SELECT max(n.id) FROM fee_adjustments n
+            WHERE n.household_id = households.id AND n.from_period <= :period
+              AND (n.to_period IS NULL OR n.to_period >= :period)) AS newest_adjustment
+        FROM households WHERE households.courtyard_id = :courtyard_id
+    ) h
+    LEFT OUTER JOIN fee_adjustments a ON a.id = h.newest_adjustment
+    WHERE :plan_id = (
+        SELECT p.id FROM fee_plans p WHERE p.courtyard_id = :courtyard_id
+          AND p.from_period <= :period ORDER BY p.from_period DESC LIMIT 1)
+    ON CONFLICT (household_id, item, period) DO NOTHING
+    """
+).bindparams(
+    bindparam("courtyard_id", type_=Integer()),
+    bindparam("item", type_=String()),
+    bindparam("period", type_=String()),
+    bindparam("plan_id", type_=Integer()),
+    bindparam("rate", type_=Integer()),
+    bindparam("parking_fee", type_=Integer()),
+    bindparam("full", type_=Integer()),
+    bindparam("rounding", type_=String()),
+    bindparam("rate_big", type_=BigInteger()),
+    bindparam("parking_scaled", type_=BigInteger()),
+    bindparam("round_add", type_=BigInteger()),
+    bindparam("denominator", type_=BigInteger()),
+    bindparam("now", type_=UTCDateTime()),
+)
+
+
+ASYNCHRONOUS_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
+async def in_force_for(
+    session: AsyncSession, courtyard_ids: list[int] | None, period: str
+) -> dict[int, plans.PlanInfo]:
+    """The plan that bills `period` in each courtyard (those with one; every courtyard when
+    `courtyard_ids` is None), in one query."""
+    latest = (
+        select(FeePlan.courtyard_id, func.max(FeePlan.from_period).label("from_period"))
+        .where(FeePlan.from_period <= period)
+        .group_by(FeePlan.courtyard_id)
+    )
+    if courtyard_ids is not None:
+        latest = latest.where(FeePlan.courtyard_id.in_(courtyard_ids))
+    newest = latest.subquery()
+    found = await session.scalars(
+        select(FeePlan).join(
+            newest,
+            and_(
+                FeePlan.courtyard_id == newest.c.courtyard_id,
+                FeePlan.from_period == newest.c.from_period,
+            ),
+        )
+    )
+    return {plan.courtyard_id: plans.PlanInfo.of(plan) for plan in found}
+
+
 async def issue(
-    session: AsyncSession, courtyard_id: int, period: str, now: datetime
+    session: AsyncSession,
+    courtyard_id: int,
+    period: str,
+    now: datetime,
+    plan: plans.PlanInfo | None = None,
 ) -> tuple[plans.PlanInfo | None, int]:
-    """Write the courtyard's missing bill lines for `period`; returns the plan and lines written."""
-    plan = await plans.in_force(session, courtyard_id, period)
+    """Write the courtyard's missing bill lines for `period`; returns the plan and lines written.
+
+    `plan`: the one in force as read before the courtyard's transaction (a run reads them all
+    at once); the INSERT checks it is still the one in force, else it is read again here."""
+    given = plan is not None
     if plan is None:
-        return None, 0
-    newest = aliased(FeeAdjustment)
-    adjustment_id = (
-        select(func.max(newest.id))
-        .where(
-            newest.household_id == Household.id,
-            newest.from_period <= period,
-            or_(newest.to_period.is_(None), newest.to_period >= period),
-        )
-        .correlate(Household)
-        .scalar_subquery()
-    )
-    percent = func.coalesce(FeeAdjustment.percent, PERCENT)
-    exact = (
-        cast(Household.area_centi_m2, BigInteger) * literal(plan.rate_per_m2, BigInteger)
-        + cast(Household.parking_spaces, BigInteger)
-        * literal(plan.parking_fee_fen * RATE_SCALE, BigInteger)
-    ) * percent
-    amount = (exact + literal(ROUNDING_ADD[plan.rounding], BigInteger)) // literal(
-        DENOMINATOR, BigInteger
-    )
-    rows = (
-        select(
-            Household.courtyard_id,
-            Household.id,
-            literal(FeeItem.PROPERTY.value, String),
-            literal(period, String),
-            literal(plan.id, Integer),
-            Household.area_centi_m2,
-            literal(plan.rate_per_m2, Integer),
-            Household.parking_spaces,
-            literal(plan.parking_fee_fen, Integer),
-            FeeAdjustment.id,
-            percent,
-            literal(plan.rounding.value, String),
-            amount,
-            literal(now, UTCDateTime()),
-        )
-        .select_from(Household)
-        .outerjoin(FeeAdjustment, and_(FeeAdjustment.id == adjustment_id))
-        # a WHERE clause also keeps SQLite from reading ON CONFLICT as a join's ON
-        .where(Household.courtyard_id == courtyard_id)
-    )
-    statement = (
-        upsert_insert(session, BillLine)
-        .from_select(
-            [
-                "courtyard_id",
-                "household_id",
-                "item",
-                "period",
-                "plan_id",
-                "area_centi_m2",
-                "rate_per_m2",
-                "parking_spaces",
-                "parking_fee_fen",
-                "adjustment_id",
-                "adjustment_percent",
-                "rounding",
-                "amount_fen",
-                "issued_at",
-            ],
-            rows,
-        )
-        .on_conflict_do_nothing(index_elements=["household_id", "item", "period"])
-    )
-    result = await session.execute(statement)
+        plan = await plans.in_force(session, courtyard_id, period)
+        if plan is None:
+            return None, 0
+    values = {
+        "courtyard_id": courtyard_id,
+        "item": FeeItem.PROPERTY.value,
+        "period": period,
+        "plan_id": plan.id,
+        "rate": plan.rate_per_m2,
+        "parking_fee": plan.parking_fee_fen,
+        "full": PERCENT,
+        "rounding": plan.rounding.value,
+        "rate_big": plan.rate_per_m2,
+        "parking_scaled": plan.parking_fee_fen * RATE_SCALE,
+        "round_add": ROUNDING_ADD[plan.rounding],
+        "denominator": DENOMINATOR,
+        "now": now,
+    }
+    result = await session.execute(ISSUE, values)
     issued = int(getattr(result, "rowcount", 0) or 0)
+    if not issued and given:  # nothing new, or a plan was added since it was read: look
+        current = await plans.in_force(session, courtyard_id, period)
+        if current is not None and current.id != plan.id:
+            return await issue(session, courtyard_id, period, now)
     if issued:
         events.record(
             session,
@@ -151,9 +190,19 @@ async def issue(
             channel="system",
             data={"period": period, "lines": issued, "plan_id": plan.id},
         )
-        # an earlier overpayment settles the new lines (only households with credit)
-        await payments.settle_credit(session, courtyard_id, now)
+        # an earlier overpayment settles the new lines (only households with credit); the
+        # check first, so a courtyard without credit takes no lock and costs one query
+        if await payments.has_credit(session, courtyard_id):
+            await payments.settle_credit(session, courtyard_id, now)
     return plan, issued
+
+
+async def _commit_without_waiting(session: AsyncSession) -> None:
+    """PostgreSQL: this courtyard's commit does not wait for its WAL flush. A crash may lose
+    the last few courtyards' commits, each whole (never half a courtyard); the run is
+    resumable, so running it again bills them. SQLite runs with synchronous=NORMAL already."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(ASYNCHRONOUS_COMMIT)
 
 
 async def run_period(
@@ -173,14 +222,30 @@ async def run_period(
         else:
             query = select(Courtyard.id, Courtyard.name).order_by(Courtyard.id)
             targets = list((await session.execute(query)).tuples())
+        # the households of each courtyard, for the progress lines: one query, not one each
+        ids = None if courtyard_name is None else [c for c, _name in targets]
+        counting = select(Household.courtyard_id, func.count()).group_by(Household.courtyard_id)
+        if ids is not None:
+            counting = counting.where(Household.courtyard_id.in_(ids))
+        counted = await session.execute(counting)
+        households = {int(c): int(n) for c, n in counted.tuples()}
+        in_force = await in_force_for(session, ids, period)
     done: list[CourtyardRun] = []
     for courtyard_id, name in targets:
+        if courtyard_id not in in_force:  # no plan for the period: nothing to bill
+            run = CourtyardRun(courtyard_id, name, period, None, 0, households.get(courtyard_id, 0))
+            done.append(run)
+            if progress is not None:
+                progress(run)
+            continue
         async with transaction(sessions) as session:
-            plan, issued = await issue(session, courtyard_id, period, now)
-            households = await session.scalar(
-                select(func.count()).where(Household.courtyard_id == courtyard_id)
+            await _commit_without_waiting(session)
+            plan, issued = await issue(
+                session, courtyard_id, period, now, in_force.get(courtyard_id)
             )
-        run = CourtyardRun(courtyard_id, name, period, plan, issued, int(households or 0))
+        run = CourtyardRun(
+            courtyard_id, name, period, plan, issued, households.get(courtyard_id, 0)
+        )
         done.append(run)
         if progress is not None:
             progress(run)

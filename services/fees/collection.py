@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import BillLine, Courtyard
 from services.access import Actor, Role, require
@@ -93,9 +95,9 @@ async def report(
     if wanted is not None:
         names_query = names_query.where(Courtyard.id.in_(wanted))
     names = list((await session.execute(names_query)).tuples())
-    ids = [courtyard_id for courtyard_id, _name in names]
-    current = await _current(session, period, end, ids)
-    arrears = await _arrears(session, period, start, end, ids)
+    # every courtyard: no list of ids for the store to match line by line
+    ids = None if wanted is None else [courtyard_id for courtyard_id, _name in names]
+    current, arrears = await _figures(session, period, start, end, ids)
     rows: list[Collection] = []
     for courtyard_id, name in names:
         billed, paid, due, received = current.get(courtyard_id, (0, 0, 0, 0))
@@ -119,77 +121,86 @@ async def report(
     return rows
 
 
-async def _current(
-    session: AsyncSession, period: str, end: object, ids: list[int]
-) -> dict[int, tuple[int, int, int, int]]:
+def _in(column: Any, ids: list[int] | None) -> ColumnElement[bool]:
+    return true() if ids is None else column.in_(ids)
+
+
+async def _figures(
+    session: AsyncSession, period: str, start: object, end: object, ids: list[int] | None
+) -> tuple[dict[int, tuple[int, int, int, int]], dict[int, tuple[int, int]]]:
+    """The current period's and the arrears' figures per courtyard in one statement: the
+    lines up to the period and what settles them are read once (a CTE both parts use)."""
     allocated = valid_allocations()
-    paid_by_line = (
-        select(allocated.c.bill_line_id, func.sum(allocated.c.amount_fen).label("paid"))
-        .where(allocated.c.paid_on <= end)
+    line = aliased(BillLine)
+    amount = allocated.c.amount_fen
+    by_line = (
+        select(
+            allocated.c.bill_line_id.label("line_id"),
+            func.sum(case((allocated.c.paid_on < start, amount), else_=0)).label("before"),
+            func.sum(case((allocated.c.paid_on >= start, amount), else_=0)).label("during"),
+        )
+        .join(line, line.id == allocated.c.bill_line_id)
+        .where(allocated.c.paid_on <= end, line.period <= period, _in(line.courtyard_id, ids))
         .group_by(allocated.c.bill_line_id)
         .subquery()
     )
-    per_household = (
+    lines = (
         select(
             BillLine.courtyard_id,
             BillLine.household_id,
-            func.sum(BillLine.amount_fen).label("due"),
-            func.sum(func.coalesce(paid_by_line.c.paid, 0)).label("received"),
+            BillLine.period,
+            BillLine.amount_fen.label("amount"),
+            func.coalesce(by_line.c.before, 0).label("before"),
+            func.coalesce(by_line.c.during, 0).label("during"),
         )
-        .outerjoin(paid_by_line, paid_by_line.c.bill_line_id == BillLine.id)
-        .where(BillLine.period == period, BillLine.courtyard_id.in_(ids))
-        .group_by(BillLine.courtyard_id, BillLine.household_id)
+        .outerjoin(by_line, by_line.c.line_id == BillLine.id)
+        .where(BillLine.period <= period, _in(BillLine.courtyard_id, ids))
+        .cte("lines")
+    )
+    # current: per household (its lines of the period), then per courtyard
+    household = (
+        select(
+            lines.c.courtyard_id,
+            func.sum(lines.c.amount).label("due"),
+            func.sum(lines.c.before + lines.c.during).label("received"),
+        )
+        .where(lines.c.period == period)
+        .group_by(lines.c.courtyard_id, lines.c.household_id)
         .subquery()
     )
-    charged = per_household.c.due > 0
-    rows = await session.execute(
+    charged = household.c.due > 0
+    current = select(
+        household.c.courtyard_id,
+        literal("current").label("part"),
+        func.sum(case((charged, 1), else_=0)).label("billed"),
+        func.sum(case((charged & (household.c.received >= household.c.due), 1), else_=0)),
+        func.sum(household.c.due),
+        func.sum(household.c.received),
+    ).group_by(household.c.courtyard_id)
+    # arrears: lines of earlier periods, owed at the start, recovered during the period
+    arrears = (
         select(
-            per_household.c.courtyard_id,
-            func.sum(case((charged, 1), else_=0)),
-            func.sum(
-                case((charged & (per_household.c.received >= per_household.c.due), 1), else_=0)
-            ),
-            func.sum(per_household.c.due),
-            func.sum(per_household.c.received),
-        ).group_by(per_household.c.courtyard_id)
-    )
-    return {
-        int(c): (int(b or 0), int(p or 0), int(d or 0), int(r or 0))
-        for c, b, p, d, r in rows.tuples()
-    }
-
-
-async def _arrears(
-    session: AsyncSession, period: str, start: object, end: object, ids: list[int]
-) -> dict[int, tuple[int, int]]:
-    allocated = valid_allocations()
-    by_line = (
-        select(
-            allocated.c.bill_line_id,
-            func.sum(case((allocated.c.paid_on < start, allocated.c.amount_fen), else_=0)).label(
-                "before"
-            ),
-            func.sum(
-                case(
-                    (
-                        (allocated.c.paid_on >= start) & (allocated.c.paid_on <= end),
-                        allocated.c.amount_fen,
-                    ),
-                    else_=0,
-                )
-            ).label("during"),
+            lines.c.courtyard_id,
+            literal("arrears").label("part"),
+            literal(0),
+            literal(0),
+            func.sum(lines.c.amount - lines.c.before),
+            func.sum(lines.c.during),
         )
-        .group_by(allocated.c.bill_line_id)
-        .subquery()
+        .where(lines.c.period < period)
+        .group_by(lines.c.courtyard_id)
     )
-    rows = await session.execute(
-        select(
-            BillLine.courtyard_id,
-            func.sum(BillLine.amount_fen - func.coalesce(by_line.c.before, 0)),
-            func.sum(func.coalesce(by_line.c.during, 0)),
-        )
-        .outerjoin(by_line, by_line.c.bill_line_id == BillLine.id)
-        .where(BillLine.period < period, BillLine.courtyard_id.in_(ids))
-        .group_by(BillLine.courtyard_id)
-    )
-    return {int(c): (int(o or 0), int(r or 0)) for c, o, r in rows.tuples()}
+    rows = await session.execute(union_all(current, arrears))
+    now_part: dict[int, tuple[int, int, int, int]] = {}
+    past_part: dict[int, tuple[int, int]] = {}
+    for courtyard_id, part, billed, paid, due, received in rows.tuples():
+        if part == "current":
+            now_part[int(courtyard_id)] = (
+                int(billed or 0),
+                int(paid or 0),
+                int(due or 0),
+                int(received or 0),
+            )
+        else:
+            past_part[int(courtyard_id)] = (int(due or 0), int(received or 0))
+    return now_part, past_part

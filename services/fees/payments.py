@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Subquery, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -282,23 +282,30 @@ async def settle(
     return written
 
 
-async def settle_credit(session: AsyncSession, courtyard_id: int, now: datetime) -> int:
-    """After a bill run: households of the courtyard with credit settle their new lines."""
-    await numbering.hold(session, ReceiptCounter, courtyard_id)
+def _with_credit(courtyard_id: int) -> Select[tuple[int]]:
+    """Households of the courtyard with money not yet settling any line."""
     used = (
         select(func.coalesce(func.sum(PaymentAllocation.amount_fen), 0))
         .where(PaymentAllocation.payment_id == Payment.id)
         .scalar_subquery()
     )
-    households = await session.scalars(
+    return (
         select(Payment.household_id)
-        .where(
-            Payment.courtyard_id == courtyard_id,
-            _not_reversed(),
-            Payment.amount_fen > used,
-        )
+        .where(Payment.courtyard_id == courtyard_id, _not_reversed(), Payment.amount_fen > used)
         .distinct()
     )
+
+
+async def has_credit(session: AsyncSession, courtyard_id: int) -> bool:
+    """Whether any household of the courtyard has credit (read without the lock: a bill run
+    asks first, and settles under the lock only if so)."""
+    return (await session.scalar(_with_credit(courtyard_id).limit(1))) is not None
+
+
+async def settle_credit(session: AsyncSession, courtyard_id: int, now: datetime) -> int:
+    """After a bill run: households of the courtyard with credit settle their new lines."""
+    await numbering.hold(session, ReceiptCounter, courtyard_id)
+    households = await session.scalars(_with_credit(courtyard_id))
     count = 0
     for household_id in list(households):
         count += len(await settle(session, household_id, now))

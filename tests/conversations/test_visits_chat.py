@@ -154,12 +154,12 @@ async def test_a_kind_nobody_named_shows_as_is_and_a_long_list_has_pages(
                 .limit(20)
             )
         )
-    await put_on_list(world, folks.courtyard_id, ids, kind="fee-visit", ref="2026-12")
+    await put_on_list(world, folks.courtyard_id, ids, kind="meter-reading", ref="2026-12")
     leader = world.person("李网格长", LEADER_ID)
 
     await leader.sends("🚪 上门名单")
 
-    assert "① fee-visit 2026-12（20 户）" in leader.last_message()
+    assert "① meter-reading 2026-12（20 户）" in leader.last_message()
     assert leader.buttons()[-2:] == ["1/3", "▶"]
     assert len(leader.buttons()) == 8 + 2
 

@@ -152,3 +152,24 @@ def test_plans_bills_payments_and_collection_from_the_terminal(cli: Cli) -> None
     malformed = cli("collection", "--period", "2026-1")
     assert malformed.code == 1
     assert "YYYY-MM" in malformed.err
+
+
+def test_fee_reminder_stages_are_shown_and_changed_at_the_terminal(cli: Cli) -> None:  # noqa: F811
+    courtyard_with_households(cli)
+    shown = cli("fee-reminders", "纬三路13号院")
+    assert shown.code == 0
+    lines = shown.out.splitlines()[1:]
+    assert [line.split()[0] for line in lines] == [
+        "notice", "friendly", "overdue", "visit", "formal",
+    ]  # fmt: skip
+    changed = cli("fee-reminders", "纬三路13号院", "--stage", "friendly", "--day", "20")
+    assert changed.code == 0
+    assert "friendly" in changed.out
+    assert "20" in next(line for line in changed.out.splitlines() if "friendly" in line)
+    off = cli("fee-reminders", "纬三路13号院", "--stage", "overdue", "--off")
+    overdue = next(line for line in off.out.splitlines() if line.startswith("overdue"))
+    friendly = next(line for line in off.out.splitlines() if line.startswith("friendly"))
+    assert overdue.split()[1] != friendly.split()[1]  # off, and the other still on
+    refused = cli("fee-reminders", "纬三路13号院", "--stage", "friendly", "--day", "31")
+    assert refused.code != 0
+    assert "31" in refused.out + refused.err

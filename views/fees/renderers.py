@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.fees.claim_notices import FeeClaimCard, FeeClaimRejected
 from services.fees.receipts import FeeReceipt
-from views.fees import claims, receipts
+from views.fees import claims, receipts, reminders
 from views.outbox import Renderers
 
 RENDERERS: Renderers = {
@@ -14,5 +14,6 @@ RENDERERS: Renderers = {
     FeeClaimCard: claims.card,
     FeeClaimRejected: claims.rejected,
     # finance
-    # reminders
+    # reminders: to households, their answers to finance and grid leaders, formal notices
+    **reminders.RENDERERS,
 }
