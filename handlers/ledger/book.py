@@ -15,6 +15,7 @@ from handlers.attachments import answer_file
 from handlers.filters import PRIVATE
 from handlers.flags import READS_ONLY
 from handlers.tickets.common import drop_buttons, message_of
+from models import EvidenceKind
 from services.access import Actor, require
 from services.clock import Clock
 from services.errors import N_, InvalidInput, Stale
@@ -23,7 +24,7 @@ from services.ledger import booking, disclosure, queries, report, verification
 from services.ledger.errors import UnapprovedExpenses
 from services.policy import Policy
 from views.ledger import screens
-from views.ledger.callbacks import Book, Decide
+from views.ledger.callbacks import Book, Decide, Proof
 from views.ledger.menu import LEDGER
 from views.ledger.renderers import disclosure as render_disclosure
 from views.menu import MenuButton
@@ -209,6 +210,20 @@ async def reverse_command(
     await message.answer(screens.reversed_by(int(words[0]), entry.seq))
 
 
+async def on_proof(
+    query: CallbackQuery, callback_data: Proof, session: AsyncSession, actor: Actor
+) -> None:
+    """📎: the invoice photos and files of an entry, sent again by their Telegram file ids."""
+    message = message_of(query)
+    for kind, file_id in await queries.evidence(session, actor, callback_data.c, callback_data.s):
+        caption = f"#{callback_data.s}"
+        if kind is EvidenceKind.PHOTO:
+            await message.answer_photo(file_id, caption=caption)
+        else:
+            await message.answer_document(file_id, caption=caption)
+    await query.answer()
+
+
 def build() -> Router:
     router = Router(name="ledger-book")
     router.message(Command("ledger"), PRIVATE, flags=READS_ONLY)(open_ledger)
@@ -218,4 +233,5 @@ def build() -> Router:
     router.callback_query(Book.filter(F.a == "publish"))(on_publish)
     router.callback_query(Book.filter(), flags=READS_ONLY)(on_book)
     router.callback_query(Decide.filter())(on_decide)
+    router.callback_query(Proof.filter(), flags=READS_ONLY)(on_proof)
     return router

@@ -198,6 +198,7 @@ async def book(
             threshold_fen=book_row.approval_threshold_fen,
             now=now,
             policy=policy,
+            evidence=len(draft.evidence),
         )
     return entry
 

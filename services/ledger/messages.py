@@ -34,6 +34,7 @@ class LedgerApprovalNeeded(OutboxPayload):
     line: LineFacts
     booked_by: str
     threshold_fen: int
+    evidence: int = 0  # photos and files of the invoice: shown on request (📎)
 
 
 class LedgerDecided(OutboxPayload):

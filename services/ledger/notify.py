@@ -35,6 +35,7 @@ async def approval_needed(
     threshold_fen: int,
     now: datetime,
     policy: Policy | None = None,
+    evidence: int = 0,
 ) -> int:
     admins = [
         r
@@ -47,6 +48,7 @@ async def approval_needed(
         line=facts(entry),
         booked_by=actor.name if actor else "",
         threshold_fen=threshold_fen,
+        evidence=evidence,
     )
     return await outbox.enqueue_many(
         session,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import LedgerEntry, User
+from models import EvidenceKind, LedgerEntry, LedgerEvidence, User
 from services import courtyards
 from services.access import Actor, Role
 from services.courtyards import CourtyardInfo
@@ -106,3 +106,17 @@ async def _entries(session: AsyncSession, courtyard_id: int, seqs: list[int]) ->
             .order_by(LedgerEntry.seq)
         )
     )
+
+
+async def evidence(
+    session: AsyncSession, actor: Actor, courtyard_id: int, seq: int
+) -> list[tuple[EvidenceKind, str]]:
+    """The photos and files kept for an entry (Telegram file ids), for staff and supervisors."""
+    await check_serves(session, actor, courtyard_id, READERS)
+    rows = await session.execute(
+        select(LedgerEvidence.kind, LedgerEvidence.file_id)
+        .join(LedgerEntry, LedgerEntry.id == LedgerEvidence.entry_id)
+        .where(LedgerEntry.courtyard_id == courtyard_id, LedgerEntry.seq == seq)
+        .order_by(LedgerEvidence.id)
+    )
+    return [(EvidenceKind(kind), str(file_id)) for kind, file_id in rows]

@@ -116,13 +116,22 @@ async def test_a_month_booked_published_asked_answered_and_verified(
     said = await book(finance, "💰 Income", "Other income", "300", None, "废品回收")
     assert said == "Booked as entry #2."
     said = await book(
-        finance, "💸 Expense", "Repairs and materials", "5000", "某防水公司", "楼顶防水"
+        finance,
+        "💸 Expense",
+        "Repairs and materials",
+        "5000",
+        "某防水公司",
+        "楼顶防水",
+        ("invoice-roof",),
     )
     assert "counts once an admin approves it" in said
 
     card = admin.last_message()
     assert "An expense waits for your approval" in card
     assert "楼顶防水" in card
+    await admin.taps("📎 Invoice and files (1)")  # the invoice, before deciding
+    assert admin.texts()[-1] == "#3"
+    assert admin._log().messages[max(admin._log().messages)].photo[0].file_id == "invoice-roof"
     await finance.sends("/publish")
     await finance.taps("📢 Publish 2026-11")
     assert "waiting for an admin's approval" in finance.alerts()[-1]

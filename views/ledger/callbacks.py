@@ -44,3 +44,10 @@ class Ask(CallbackData, prefix="lq"):
 
 class Answer(CallbackData, prefix="lr"):
     q: Id  # question
+
+
+class Proof(CallbackData, prefix="le"):
+    """📎: the photos and files of an entry's invoice."""
+
+    c: Id  # courtyard
+    s: Id  # entry seq

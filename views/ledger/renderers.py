@@ -17,7 +17,7 @@ from services.ledger.messages import (
 )
 from views.documents.errors import DocumentsUnavailable, explain
 from views.ledger import documents, picture, words
-from views.ledger.callbacks import Answer, Decide
+from views.ledger.callbacks import Answer, Decide, Proof
 from views.outbox import Attachment, RenderContext, Rendered, Renderers
 from views.text import h
 
@@ -33,8 +33,19 @@ def approval_needed(payload: LedgerApprovalNeeded, _context: RenderContext) -> R
         "name": h(payload.booked_by),
     }
     seq = payload.line.seq
+    proof = []
+    if payload.evidence:
+        proof = [
+            [
+                InlineKeyboardButton(
+                    text=_("📎 Invoice and files (%(n)s)") % {"n": payload.evidence},
+                    callback_data=Proof(c=payload.courtyard_id, s=seq).pack(),
+                )
+            ]
+        ]
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
+            *proof,
             [
                 InlineKeyboardButton(
                     text=_("✅ Approve #%(seq)s") % {"seq": seq},
@@ -44,7 +55,7 @@ def approval_needed(payload: LedgerApprovalNeeded, _context: RenderContext) -> R
                     text=_("❌ Reject #%(seq)s") % {"seq": seq},
                     callback_data=Decide(c=payload.courtyard_id, s=seq, ok=False).pack(),
                 ),
-            ]
+            ],
         ]
     )
     return Rendered(text, reply_markup=keyboard)
