@@ -47,9 +47,9 @@ PEOPLE = [
     DemoPerson(910009, "孙会计（财务）", Role.FINANCE),
 ]
 FEE_PLANS = (
-    DemoPlan(WSL, "2026年物业费（含门岗）", "0.45", "40", paid_share=7),
-    DemoPlan(DSA, "2026年物业费", "0.60", "0", paid_share=6),
-    DemoPlan(WHL, "2026年物业费", "0.38", "30", paid_share=8),
+    DemoPlan(WSL, "2026年物业费（含门岗）", "0.45", "40", paid_share=8, households=96),
+    DemoPlan(DSA, "2026年物业费", "0.60", "0", paid_share=6, households=20),
+    DemoPlan(WHL, "2026年物业费", "0.38", "30", paid_share=8, households=20),
 )
 FINANCE_TG = 910009
 OWING = "王阿姨"  # her statement shows the demo's arrears
