@@ -151,7 +151,8 @@ VISITS = Feature(
 )
 
 # votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
-# deep links must be seen before the invite deep link
+# deep links must be seen before the invite deep link; FEES before PEOPLE: its /fees in a group
+# comes before the groups' "write to me privately"
 FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, NOTICES, SIGNUPS, PEOPLE, VISITS)
 
 

@@ -11,7 +11,6 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -69,7 +68,9 @@ def add_parsers(sub: Any) -> None:
     rate.add_argument("--period", required=True, help="YYYY-MM")
     rate.add_argument("--courtyard", help="one courtyard (default: all)")
     rate.add_argument("--format", choices=FORMATS, default="table")
-    rate.add_argument("--output", type=Path, help="file to write (required for xlsx)")
+    rate.add_argument(
+        "--output", type=Path, help="file to write (xlsx default: collection-YYYY-MM.xlsx)"
+    )
 
 
 def _local_today(settings: Settings) -> date:
@@ -258,14 +259,60 @@ def _figures(row: Collection) -> dict[str, Any]:
     }
 
 
-def _percent(value: object) -> str:
-    return "-" if value is None else f"{Decimal(str(value)) * 100:.2f}%"  # exact, not a float
+def collection_workbook(
+    named: list[tuple[str, Collection]], period: str, definitions: dict[str, str]
+) -> bytes:
+    """The report as an XLSX workbook (views.documents.sheets): one row per courtyard, the
+    total in bold, money in yuan from the fen, rates as percentages; the definitions beside."""
+    from views.documents.sheets import Sheet, workbook
+
+    header = [
+        _("courtyard"),
+        _("period"),
+        _("billed"),
+        _("paid in full"),
+        _("due ¥"),
+        _("received ¥"),
+        _("arrears due ¥"),
+        _("arrears received ¥"),
+        _("by households"),
+        _("by amount"),
+    ]
+
+    def cells(name: str, r: Collection) -> list[Any]:
+        return [
+            name,
+            period,
+            r.households_billed,
+            r.households_paid,
+            r.due_fen,
+            r.received_fen,
+            r.arrears_due_fen,
+            r.arrears_received_fen,
+            r.rate_by_households,
+            r.rate_by_amount,
+        ]
+
+    rates = Sheet(
+        title=period,
+        header=header,
+        rows=[cells(name, r) for name, r in named if r.courtyard_id is not None],
+        money_columns=(4, 5, 6, 7),
+        percent_columns=(8, 9),
+        totals=cells(*named[-1]),
+    )
+    meaning = Sheet(
+        title=_("definitions"),
+        header=[_("figure"), _("definition")],
+        rows=[[key, text] for key, text in definitions.items()],
+    )
+    return workbook([rates, meaning])
 
 
 def render_collection(rows: list[Collection], period: str, form: str) -> str | bytes:
     """The report as text (table, csv, json) or an XLSX workbook's bytes."""
     from services.fees.collection import DEFINITIONS
-    from services.fees.money import yuan
+    from services.fees.money import percent, yuan
 
     total_name = _("all courtyards")
     named = [(r.courtyard if r.courtyard_id is not None else total_name, r) for r in rows]
@@ -289,21 +336,7 @@ def render_collection(rows: list[Collection], period: str, form: str) -> str | b
         writer.writerows(["" if v is None else v for v in record] for record in records)
         return out.getvalue()
     if form == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = period
-        sheet.append(header)
-        for record in records:
-            sheet.append(record)
-        sheet.append([])
-        for key, text in definitions.items():
-            sheet.append([key, text])
-        out_bytes = io.BytesIO()
-        book.save(out_bytes)
-        return out_bytes.getvalue()
+        return collection_workbook(named, period, definitions)
     lines = [
         _("Collection rates for %(period)s") % {"period": period},
         "  ".join(
@@ -327,10 +360,10 @@ def render_collection(rows: list[Collection], period: str, form: str) -> str | b
                     name,
                     str(r.households_billed),
                     str(r.households_paid),
-                    _percent(r.rate_by_households),
+                    percent(r.rate_by_households),
                     yuan(r.due_fen),
                     yuan(r.received_fen),
-                    _percent(r.rate_by_amount),
+                    percent(r.rate_by_amount),
                     yuan(r.arrears_due_fen),
                     yuan(r.arrears_received_fen),
                 ]
@@ -347,8 +380,7 @@ async def cmd_collection(args: argparse.Namespace, settings: Settings) -> int:
 
     period = periods.parse(args.period)
     if args.format == "xlsx" and args.output is None:
-        print(_("An xlsx report needs --output FILE."), file=sys.stderr)
-        return 2
+        args.output = Path(f"collection-{period}.xlsx")
 
     async def work(session: AsyncSession) -> int:
         ids = None

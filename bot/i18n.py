@@ -64,8 +64,8 @@ def fill_source_locale(directory: Path = LOCALES_DIR, locale: str = "en") -> int
             if not message.string:
                 message.string = message.id
                 filled += 1
-        elif not all(message.string):  # a plural: singular and plural forms
-            message.string = tuple(message.id)
+        elif isinstance(message.string, tuple | list) and not all(message.string):
+            message.string = tuple(message.id)  # a plural: its singular and plural forms
             filled += 1
     with path.open("wb") as po_file:
         write_po(po_file, catalog, width=100, omit_header=False, sort_output=True)

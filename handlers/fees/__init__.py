@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.fees import bills, claiming, deciding, instructions, reminders
+from handlers.fees import (
+    bills,
+    claiming,
+    deciding,
+    finance_adjustments,
+    finance_payments,
+    finance_plans,
+    finance_reversals,
+    instructions,
+    rates,
+    reminders,
+)
 
 
 def routers() -> list[Router]:
@@ -21,7 +32,12 @@ def routers() -> list[Router]:
         deciding.build(),
         instructions.build(),
         bills.build(),
-        # finance: plans, adjustments, payments, /fees
+        # finance: plans, adjustments, payments and reversals, /fees
+        finance_plans.build(),
+        finance_adjustments.build(),
+        finance_reversals.build(),  # before the payment steps, which take every other PayStep
+        finance_payments.build(),
+        rates.build(),
         # reminders: answers to reminders, finance resuming paused ones
         reminders.build(),
     ]
@@ -34,6 +50,10 @@ def input_routers() -> list[Router]:
         deciding.build_inputs(),
         instructions.build_inputs(),
         # finance
+        finance_plans.build_inputs(),
+        finance_adjustments.build_inputs(),
+        finance_payments.build_inputs(),
+        finance_reversals.build_inputs(),
         # reminders: the words a resident adds to an answer
         reminders.build_inputs(),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AdjustmentKind, FeeAdjustment, Household
@@ -17,6 +18,22 @@ from services.fees.errors import BadPercent, BadPeriod, HouseholdElsewhere, Reas
 
 ADJUSTERS = (Role.FINANCE,)
 MAX_REASON = 300
+
+
+def parse_percent(text: str) -> int:
+    """The share of the fee a household pays, as typed ('50', '50%'); a whole number 0-100."""
+    cleaned = text.strip().rstrip("%％").strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 100:
+        raise BadPercent(text=text)
+    return int(cleaned)
+
+
+def clean_reason(text: str | None) -> str:
+    """Why the household pays less: required, up to 300 characters."""
+    reason = (text or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise ReasonRequired()
+    return reason
 
 
 @dataclass(frozen=True)
@@ -56,9 +73,7 @@ async def add(
         percent = 0
     if percent is None or not 0 <= percent <= 100:
         raise BadPercent(text=str(percent))
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise ReasonRequired()
+    reason = clean_reason(reason)
     start = periods.parse(from_period)
     end = periods.parse(to_period) if to_period else None
     if end is not None and end < start:
@@ -96,3 +111,25 @@ async def add(
         },
     )
     return AdjustmentInfo(row.id, household_id, kind, percent, reason, start, end)
+
+
+async def of_household(
+    session: AsyncSession, actor: Actor, household_id: int, limit: int = 5
+) -> list[AdjustmentInfo]:
+    """The household's latest adjustments, newest first (for finance of its courtyard)."""
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound()
+    require(actor, ADJUSTERS, household.courtyard_id)
+    rows = await session.scalars(
+        select(FeeAdjustment)
+        .where(FeeAdjustment.household_id == household_id)
+        .order_by(FeeAdjustment.from_period.desc(), FeeAdjustment.id.desc())
+        .limit(limit)
+    )
+    return [
+        AdjustmentInfo(
+            r.id, r.household_id, r.kind, r.percent, r.reason, r.from_period, r.to_period
+        )
+        for r in rows
+    ]

@@ -204,3 +204,10 @@ async def _figures(
         else:
             past_part[int(courtyard_id)] = (int(due or 0), int(received or 0))
     return now_part, past_part
+
+
+async def for_group(session: AsyncSession, courtyard_id: int, period: str) -> Collection:
+    """The figures a courtyard's linked group chat may see: its aggregate rates, nothing per
+    household (who has not paid is never shown in a group)."""
+    rows = await report(session, None, period, [courtyard_id])
+    return rows[0]

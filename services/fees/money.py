@@ -57,6 +57,12 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole}.{part:02d}"
 
 
+def percent(ratio: Decimal | None) -> str:
+    """A collection rate (a ratio to four decimals, 0.9444) as '94.44%' from the exact Decimal,
+    never through a float; '-' when there is no rate (nothing billed)."""
+    return "-" if ratio is None else f"{Decimal(str(ratio)) * 100:.2f}%"
+
+
 def rate_text(rate: int) -> str:
     """A stored rate as yuan per m²: 5000 → '0.50', 5555 → '0.5555'."""
     whole, part = divmod(rate, RATE_SCALE)

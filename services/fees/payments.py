@@ -72,6 +72,21 @@ def parse_day(text: str) -> date:
         raise BadDate(text=text) from None
 
 
+async def check_reference(session: AsyncSession, courtyard_id: int, reference: str | None) -> None:
+    """A reference (a transfer's serial number, a paper receipt's number) is recorded once per
+    courtyard. Raises DuplicateReference naming the receipt that has it."""
+    reference = (reference or "").strip()[:MAX_REFERENCE] or None
+    if reference is None:
+        return
+    earlier = await session.scalar(
+        select(Payment.receipt_number).where(
+            Payment.courtyard_id == courtyard_id, Payment.reference == reference
+        )
+    )
+    if earlier is not None:
+        raise DuplicateReference(reference=reference, receipt=earlier)
+
+
 @dataclass(frozen=True)
 class Allocation:
     bill_line_id: int
@@ -127,11 +142,13 @@ async def record(
     note: str | None = None,
     channel: str | None = None,
     policy: Policy | None = None,
+    photo_file_id: str | None = None,
 ) -> PaymentInfo:
     """Record a payment. `actor` None is the operator at the terminal (an import).
 
     The household's members get the receipt (services.fees.receipts) through the outbox in
-    this transaction; with a `policy` it waits out the quiet hours."""
+    this transaction; with a `policy` it waits out the quiet hours. `photo_file_id`: a photo
+    of the paper receipt or of the transfer, kept with the payment's event."""
     if actor is not None:
         require(actor, RECORDERS, courtyard_id)
     if amount_fen <= 0:
@@ -148,14 +165,7 @@ async def record(
     # the number first: its row lock makes a second clerk with the same reference wait here,
     # then see the first one's payment (and a refusal rolls the number back: no gap)
     seq = await numbering.next_number(session, ReceiptCounter, courtyard_id)
-    if reference is not None:
-        earlier = await session.scalar(
-            select(Payment.receipt_number).where(
-                Payment.courtyard_id == courtyard_id, Payment.reference == reference
-            )
-        )
-        if earlier is not None:
-            raise DuplicateReference(reference=reference, receipt=earlier)
+    await check_reference(session, courtyard_id, reference)
     payment = Payment(
         courtyard_id=courtyard_id,
         household_id=household_id,
@@ -190,6 +200,7 @@ async def record(
             "method": method.value,
             "paid_on": paid_on.isoformat(),
             "reference": reference,
+            **({"photo": photo_file_id} if photo_file_id else {}),
         },
     )
     mine = tuple(a for payment_id, a in settled if payment_id == payment.id)

@@ -17,6 +17,8 @@ from services.fees.errors import BadPlanName, PeriodAlreadyBilled, PlanPeriodTak
 
 # who sets plans in the bot; the terminal (actor None) is the service center's operator
 PLANNERS = (Role.FINANCE,)
+# who sees a courtyard's plans in the bot (only finance adds one)
+PLAN_READERS = (Role.FINANCE, Role.ADMIN, Role.SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,40 @@ async def last_billed(session: AsyncSession, courtyard_id: int) -> str | None:
     return str(period) if period else None
 
 
+def clean_name(text: str | None) -> str:
+    """A plan's name, 1 to 100 characters; raises BadPlanName."""
+    name = (text or "").strip()
+    if not name or len(name) > 100:
+        raise BadPlanName()
+    return name
+
+
+async def check_from_period(session: AsyncSession, courtyard_id: int, text: str) -> str:
+    """The month a new plan may take effect from: well formed, after the last billed month,
+    and not the start of another plan. Raises BadPeriod, PeriodAlreadyBilled, PlanPeriodTaken."""
+    period = periods.parse(text)
+    billed = await last_billed(session, courtyard_id)
+    if billed is not None and period <= billed:
+        raise PeriodAlreadyBilled(period=period, billed=billed, next=periods.shift(billed, 1))
+    taken = await session.scalar(
+        select(FeePlan.id).where(
+            FeePlan.courtyard_id == courtyard_id, FeePlan.from_period == period
+        )
+    )
+    if taken:
+        raise PlanPeriodTaken(period=period)
+    return period
+
+
+async def earliest_new_period(session: AsyncSession, courtyard_id: int, today_period: str) -> str:
+    """The first month a new plan could start from: after the last billed one, not before
+    `today_period` (a suggestion for the clerk; check_from_period has the last word)."""
+    billed = await last_billed(session, courtyard_id)
+    if billed is None:
+        return today_period
+    return max(periods.shift(billed, 1), today_period)
+
+
 async def create(
     session: AsyncSession,
     actor: Actor | None,
@@ -66,22 +102,10 @@ async def create(
     `parking_fee` yuan per space per month ('40')."""
     if actor is not None:
         require(actor, PLANNERS, courtyard_id)
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise BadPlanName()
+    name = clean_name(name)
     rate_value = money.rate_per_m2(rate)
     parking_value = money.parking_fee_fen(parking_fee)
-    period = periods.parse(from_period)
-    billed = await last_billed(session, courtyard_id)
-    if billed is not None and period <= billed:
-        raise PeriodAlreadyBilled(period=period, billed=billed, next=periods.shift(billed, 1))
-    taken = await session.scalar(
-        select(FeePlan.id).where(
-            FeePlan.courtyard_id == courtyard_id, FeePlan.from_period == period
-        )
-    )
-    if taken:
-        raise PlanPeriodTaken(period=period)
+    period = await check_from_period(session, courtyard_id, from_period)
     plan = FeePlan(
         courtyard_id=courtyard_id,
         name=name,
@@ -120,6 +144,23 @@ async def listing(session: AsyncSession, courtyard_id: int) -> list[PlanInfo]:
         select(FeePlan).where(FeePlan.courtyard_id == courtyard_id).order_by(FeePlan.from_period)
     )
     return [PlanInfo.of(p) for p in rows]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    plan: PlanInfo
+    billed: bool  # some bill line was issued with it: it can no longer be replaced from its start
+
+
+async def overview(session: AsyncSession, actor: Actor, courtyard_id: int) -> list[PlanRow]:
+    """A courtyard's plans, oldest first, each with whether it has billed anything."""
+    require(actor, PLAN_READERS, courtyard_id)
+    used = set(
+        await session.scalars(
+            select(BillLine.plan_id).where(BillLine.courtyard_id == courtyard_id).distinct()
+        )
+    )
+    return [PlanRow(p, p.id in used) for p in await listing(session, courtyard_id)]
 
 
 async def in_force(session: AsyncSession, courtyard_id: int, period: str) -> PlanInfo | None:

@@ -33,7 +33,7 @@ async def test_command_list_in_chinese_by_default_and_english_for_english_client
     assert "pending" not in everyone[None]
     groups = [c for c in _lists(world) if isinstance(c.scope, BotCommandScopeAllGroupChats)]
     assert {c.language_code for c in groups} == {None, "en"}
-    assert all(set(_commands(c)) == {"link"} for c in groups)
+    assert all(set(_commands(c)) == {"link", "fees"} for c in groups)
 
 
 async def test_staff_get_their_roles_commands_in_their_own_chat(

@@ -179,7 +179,7 @@ async def test_purposes_do_not_depend_on_router_order(
     names = [r.name for parent in world.dispatcher.sub_routers for r in parent.sub_routers]
     pickers = [n for n in names if n.startswith("picker:")]
     assert len(pickers) == len(set(pickers))  # one code per purpose
-    assert {"picker:j", "picker:r", "picker:t"} <= set(pickers)
+    assert {"picker:j", "picker:r", "picker:t", "picker:fm", "picker:fa"} <= set(pickers)
 
     leader = world.person("李网格长", LEADER_ID, language_code="en")
     await leader.sends("/file")

@@ -138,7 +138,9 @@ def test_plans_bills_payments_and_collection_from_the_terminal(cli: Cli) -> None
     csv_out = cli("collection", "--period", THIS_MONTH, "--format", "csv").out.splitlines()
     assert csv_out[0].startswith("courtyard,period,households_billed,households_paid,due_fen")
     assert csv_out[1].startswith(f"纬三路13号院,{THIS_MONTH},3,2,25686,22258,0,0,0.6667")
-    assert cli("collection", "--period", THIS_MONTH, "--format", "xlsx").code == 2
+    # xlsx through the shared workbook: collection-YYYY-MM.xlsx where the operator is
+    assert cli("collection", "--period", THIS_MONTH, "--format", "xlsx").code == 0
+    default = cli.workdir / f"collection-{THIS_MONTH}.xlsx"
     sheet = cli.workdir / "rates.xlsx"
     assert (
         cli("collection", "--period", THIS_MONTH, "--format", "xlsx", "--output", str(sheet)).code
@@ -147,8 +149,22 @@ def test_plans_bills_payments_and_collection_from_the_terminal(cli: Cli) -> None
 
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(sheet).worksheets[0].iter_rows(values_only=True))
+    assert default.read_bytes()[:2] == b"PK"
+    book = load_workbook(sheet)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:4] == ("courtyard", "period", "billed", "paid in full")
     assert rows[1][:4] == ("纬三路13号院", THIS_MONTH, 3, 2)
+    # money as exact yuan from the fen, rates as the exact ratios, shown as percentages
+    assert [round(v, 2) for v in rows[1][4:6]] == [256.86, 222.58]
+    assert rows[1][8:10] == (0.6667, 0.8665)
+    cells = book.worksheets[0]
+    assert cells.cell(row=2, column=5).number_format == "0.00"
+    assert cells.cell(row=2, column=9).number_format == "0.0%"
+    assert rows[-1][0] == "all courtyards"
+    assert rows[-1][2:4] == (3, 2)
+    assert "households that paid the period in full" in str(
+        list(book.worksheets[1].iter_rows(values_only=True))
+    )
     malformed = cli("collection", "--period", "2026-1")
     assert malformed.code == 1
     assert "YYYY-MM" in malformed.err
