@@ -89,7 +89,9 @@ class Menu:
         items = self._items_for(held)
         if len(items) <= MAX_MAIN:
             return [str(i.label) for i in items], []
-        kept = [i for i in items if not i.more][: MAX_MAIN - 1]
+        often = [i for i in items if not i.more]
+        # the last item (❓ help) stays on the main menu whatever comes before it
+        kept = often if len(often) < MAX_MAIN else [*often[: MAX_MAIN - 2], often[-1]]
         rest = [i for i in items if i not in kept]
         return [*(str(i.label) for i in kept), str(MORE)], [str(i.label) for i in rest]
 

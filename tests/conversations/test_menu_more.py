@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from aiogram.utils.i18n import I18n
 from harness import World
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,6 +29,7 @@ async def test_a_grid_leaders_menu_has_more_and_a_way_back(
     assert leader.menu() == [
         "📋 我发的通知",
         "📊 报修统计",
+        "📊 收费率",
         "➕ 发起投票",
         "📅 新建活动",
         "🌐 中文 / English",
@@ -42,3 +44,21 @@ async def test_a_grid_leaders_menu_has_more_and_a_way_back(
     await resident.sends("/menu")
     assert "➕ 更多" not in resident.menu()
     assert "🌐 中文 / English" in resident.menu()
+
+
+def test_a_menu_with_too_many_everyday_items_keeps_help_and_moves_the_rest(i18n: I18n) -> None:
+    from babel.support import LazyProxy
+
+    from services.access import Role
+    from views.menu import MAX_MAIN, Menu, MenuItem
+
+    def item(label: str, order: int, *, more: bool = False) -> MenuItem:
+        return MenuItem(LazyProxy(lambda: label, enable_cache=False), (), order, more=more)
+
+    items = [item(f"item {n}", n) for n in range(12)]
+    menu = Menu.of([*items, item("help", 90), item("language", 91, more=True)], [], [])
+    with i18n.context(), i18n.use_locale("zh_Hans"):
+        main, rest = menu.sections_for({Role.RESIDENT})
+    assert len(main) == MAX_MAIN
+    assert main[-2:] == ["help", "➕ 更多"]
+    assert rest == ["item 8", "item 9", "item 10", "item 11", "language"]
