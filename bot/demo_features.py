@@ -175,13 +175,13 @@ async def _notice(
 async def _event(
     session: AsyncSession, leader: Actor, courtyard_id: int, now: datetime, policy: Policy
 ) -> int:
-    """Bus-card renewal for the elderly: two mornings next week, half-hour slots."""
+    """Bus-card renewal for the elderly: one morning next week, eight half-hour slots (an
+    event is one day, as the grid leader's steps make it)."""
     local = policy.local(now) + timedelta(days=7)
-    day = local.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
+    day = local.replace(hour=8, minute=30, second=0, microsecond=0).astimezone(UTC)
     slots = [
         PlannedSlot(start, start + timedelta(minutes=30), 8)
-        for base in (day, day + timedelta(days=1))
-        for start in (base + timedelta(minutes=30 * n) for n in range(4))
+        for start in (day + timedelta(minutes=30 * n) for n in range(8))
     ]
     gathering_id, _sent = await gatherings.publish(
         session,
