@@ -50,7 +50,8 @@ async def test_wang_pays_what_she_owes_and_gets_a_receipt(
 
     clerk = demo["孙会计（财务）"]
     assert clerk.id == FINANCE_TG
-    assert "王阿姨" in clerk.last_message() and "¥68.24" in clerk.last_message()
+    assert "王阿姨" in clerk.last_message()
+    assert "¥68.24" in clerk.last_message()
     await clerk.taps("✅ 确认入账")
     assert "已入账" in clerk.last_message()
     await world.deliver_all()

@@ -79,23 +79,29 @@ async def test_the_demo_data_shows_every_feature(session: AsyncSession, policy: 
         return await statements.statement(session, center, household_id, today=now.date())
 
     owing = await statement_of("王阿姨")
-    assert owing.current is not None and owing.current.period == "2026-12"
+    assert owing.current is not None
+    assert owing.current.period == "2026-12"
     assert [line.period for line in owing.arrears] == ["2026-10", "2026-11"]
     assert owing.owed_fen == sum(line.amount_fen for line in (*owing.arrears, owing.current))
     assert owing.has_instructions
     paid = await statement_of("赵大爷")
-    assert paid.owed_fen == 0 and paid.payments == 1
+    assert paid.owed_fen == 0
+    assert paid.payments == 1
 
     (row, *_others, _total) = await collection.report(session, None, "2026-12", [wsl.id])
     assert 0 < row.households_paid < row.households_billed == 192
     assert 0 < row.received_fen < row.due_fen
 
     vote = await session.scalar(select(Vote).where(Vote.courtyard_id == wsl.id))
-    assert vote is not None and vote.status is VoteStatus.OPEN and vote.matter == 4
+    assert vote is not None
+    assert vote.status is VoteStatus.OPEN
+    assert vote.matter == 4
     ballots = await session.scalar(select(func.count()).where(Ballot.vote_id == vote.id))
     assert ballots == 30
     notice = await session.scalar(select(Notice).where(Notice.courtyard_id == wsl.id))
-    assert notice is not None and notice.status is NoticeStatus.SCHEDULED and notice.needs_ack
+    assert notice is not None
+    assert notice.status is NoticeStatus.SCHEDULED
+    assert notice.needs_ack
     slots = await session.scalar(select(func.count()).select_from(GatheringSlot))
     assert slots == 8
     leader_user = await roles.user_by_telegram_id(session, PEOPLE[1].telegram_id, now, create=False)
