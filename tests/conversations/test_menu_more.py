@@ -32,6 +32,7 @@ async def test_a_grid_leaders_menu_has_more_and_a_way_back(
         "📊 收费率",
         "➕ 发起投票",
         "📅 新建活动",
+        "🧾 账本",
         "🌐 中文 / English",
         "↩ 返回主菜单",
     ]

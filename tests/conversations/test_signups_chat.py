@@ -145,7 +145,7 @@ async def test_bus_card_renewal_from_creation_to_the_spreadsheet(
     assert "报名人：刘奶奶（1号楼-1单元-101）" in leader.last_message()
     await leader.taps("✅ 确认报名")
     assert "✅ 已给 刘奶奶 报名：9:15-9:30" in leader.last_message()
-    assert "没有手机的，会提醒你转告" in leader.last_message()
+    assert "没有手机的，会提醒您转告" in leader.last_message()
 
     # the check-in list: per time, names and rooms, ✅ buttons
     await leader.taps("📅 活动报名")

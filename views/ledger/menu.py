@@ -15,7 +15,7 @@ BOOK = __("➕ Book an entry")  # finance
 MENU = (
     MenuItem(ACCOUNTS, (Role.RESIDENT,), 24),
     MenuItem(BOOK, BOOKERS, 60),
-    MenuItem(LEDGER, READERS, 61),
+    MenuItem(LEDGER, READERS, 61, more=True),  # on the main menu when it is short (supervisors)
 )
 
 _STAFF = (__("🧾 Ledger: the courtyard's accounts, approvals, questions, verification, files"),)
