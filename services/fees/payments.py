@@ -330,12 +330,11 @@ async def credit(session: AsyncSession, household_id: int) -> int:
             Payment.household_id == household_id, _not_reversed()
         )
     )
-    allocated = valid_allocations()
+    # the household's own payments first (not every valid allocation of the store, then a join)
     settled = await session.scalar(
-        select(func.coalesce(func.sum(allocated.c.amount_fen), 0))
-        .select_from(allocated)
-        .join(Payment, Payment.id == allocated.c.payment_id)
-        .where(Payment.household_id == household_id)
+        select(func.coalesce(func.sum(PaymentAllocation.amount_fen), 0))
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(Payment.household_id == household_id, _not_reversed())
     )
     return int(received or 0) - int(settled or 0)
 
