@@ -285,8 +285,8 @@ async def test_a_ballot_stands_when_its_receipt_meets_telegrams_limit(
         receipt_to_her,
         TelegramRetryAfter(
             method=SendMessage(chat_id=RESIDENT_TG, text="x"),
-            message="Too Many Requests: retry after 30",
-            retry_after=30,  # longer than a reply waits: the answer gives up at once
+            message="Too Many Requests: retry after 60",
+            retry_after=60,  # longer than a reply waits: the answer gives up at once
         ),
     )
     await resident.taps("🗳 Vote now")
