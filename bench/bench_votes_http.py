@@ -11,6 +11,10 @@ shows every ballot, the store and the sandbox are checked:
 - the tally per option equals the choices this script made;
 - messages + edits to the group in any 60 s window <= 20 (Telegram's group limit);
 - 429s received (printed) and throughput (ballots/s, target >= 5).
+A voter who gets no answer within 120 s gives up (counted as "no receipt"): nothing the bot says
+may be dropped. Telegram's overall 30 sends/s bounds the run: the announcement to everyone and
+two answers per voter (the ballot, the receipt) are 3 sends per household, so 2,000 voters take
+at least 200 s; `--voters` makes it smaller.
 
 Run: python bench/bench_votes_http.py [--voters N] [--concurrency C] [--database-url URL]
 Exits non-zero when a target is missed."""
