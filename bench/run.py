@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_votes.py",
     "bench_my_bills.py",
     "bench_notices.py",
+    "bench_votes_http.py",
 ]
 
 

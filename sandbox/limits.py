@@ -26,19 +26,21 @@ class SandboxLimits:
 
 @dataclass
 class SandboxStats:
-    """What the bot did: ``requests`` by method, 429s and 403s sent, and every successful send
-    as ``(clock time, chat_id, method)``."""
+    """What the bot did: ``requests`` by method, 429s and 403s sent, every successful send
+    as ``(clock time, chat_id, method)``, and every successful edit the same way in ``edits``."""
 
     requests: Counter[str] = field(default_factory=Counter)
     too_many_requests: int = 0
     forbidden: int = 0
     sends: list[tuple[float, int, str]] = field(default_factory=list)
+    edits: list[tuple[float, int, str]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.requests.clear()
         self.too_many_requests = 0
         self.forbidden = 0
         self.sends.clear()
+        self.edits.clear()
 
 
 def _retry_after(seconds: float) -> int:

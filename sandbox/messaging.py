@@ -199,6 +199,7 @@ def _apply_edit(
     if html is not None or "text" in changes:
         stored.html = html
     call.core.world.touch()
+    call.core.stats.edits.append((call.core.clock(), int(data["chat"]["id"]), "edit"))
     return dict(data)
 
 

@@ -7,7 +7,8 @@ step by step and enters a paper ballot with its photo."""
 from __future__ import annotations
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery, SendPhoto
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import AnswerCallbackQuery, SendMessage, SendPhoto
 from harness import World
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -258,3 +259,43 @@ async def test_an_admin_closes_early_with_a_reason_and_finance_adopts_the_plan(
     assert "¥0.55 per m², ¥80.00 per parking space" in finance.last_message()
     await leader.sends(f"/adopt {vote_id} 2027-02")
     assert leader.last_message() == "Sorry, only finance can do this."
+
+
+async def test_a_ballot_stands_when_its_receipt_meets_telegrams_limit(
+    world: World,
+    sessions: async_sessionmaker[AsyncSession],
+    registry: Registry,
+    clock: FixedClock,
+    policy: Policy,
+) -> None:
+    """Under load the answer to ✅ can meet a 429 for longer than a reply waits: the ballot is
+    committed before replies go, so it stands, and opening the vote again shows its receipt."""
+    resident = world.person("王阿姨", RESIDENT_TG, "en")
+    vote_id = await open_plan_vote(sessions, registry, clock, policy)
+    await world.deliver()
+
+    def receipt_to_her(method: object) -> bool:
+        return (
+            isinstance(method, SendMessage)
+            and method.chat_id == RESIDENT_TG
+            and "Your ballot is cast" in method.text
+        )
+
+    world.telegram.fail_once(
+        receipt_to_her,
+        TelegramRetryAfter(
+            method=SendMessage(chat_id=RESIDENT_TG, text="x"),
+            message="Too Many Requests: retry after 60",
+            retry_after=60,  # longer than a reply waits: the answer gives up at once
+        ),
+    )
+    await resident.taps("🗳 Vote now")
+    await resident.taps("1. 方案一：基础服务")
+    await resident.taps("✅ Cast my ballot")
+    assert "Your ballot is cast" not in resident.last_message()  # the receipt did not come
+    async with sessions() as session:
+        ballots = list(await session.scalars(select(Ballot).where(Ballot.vote_id == vote_id)))
+    assert len(ballots) == 1  # but the ballot is in the store
+    await resident.sends(f"/start vote-{vote_id}")
+    code = ballots[0].receipt_code
+    assert f"already voted (receipt {code[:3]}-{code[3:]})" in resident.last_message()

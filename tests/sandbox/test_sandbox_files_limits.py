@@ -172,3 +172,23 @@ async def test_the_bot_can_send_a_sandbox_sticker_by_its_file_id(
         "😊",
         None,
     ]
+
+
+async def test_edits_are_counted_apart_from_sends(
+    start_sandbox: StartSandbox, clock: FakeClock
+) -> None:
+    sandbox = await start_sandbox(clock=clock, limits=SandboxLimits())
+    bot = make_bot(sandbox)
+    try:
+        member = sandbox.add_user("王")
+        group = sandbox.add_group("都市A座", [member.id])
+        await sandbox.add_bot_to_group(group.id, member.id)
+        card = await bot.send_message(group.id, "已投 0 户")
+        clock.advance(10.0)
+        await bot.edit_message_text("已投 5 户", chat_id=group.id, message_id=card.message_id)
+        assert [(chat, method) for _, chat, method in sandbox.stats.sends] == [
+            (group.id, "sendMessage")
+        ]
+        assert [(at, chat) for at, chat, _ in sandbox.stats.edits] == [(clock(), group.id)]
+    finally:
+        await bot.session.close()
