@@ -287,11 +287,11 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
     from bot.app import assemble, run
-    from bot.schema import upgrade
+    from bot.schema import upgrade_apart
 
     if not _well_formed(token):
         return 2
-    await upgrade(settings.database_url)
+    await upgrade_apart(settings.database_url)
     try:
         runtime = await assemble(settings, token)
     except TelegramUnauthorizedError:
@@ -317,11 +317,11 @@ async def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     from bot.app import run_sender
-    from bot.schema import upgrade
+    from bot.schema import upgrade_apart
 
     if not _well_formed(token):
         return 2
-    await upgrade(settings.database_url)
+    await upgrade_apart(settings.database_url)
     await run_sender(settings, token)
     return 0
 
