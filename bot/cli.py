@@ -284,14 +284,18 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.schema import migrated, start_upgrade
+
+    # the store is migrated in a child process while this one imports the bot (seconds)
+    migrating = await start_upgrade(settings.database_url)
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
     from bot.app import assemble, run
-    from bot.schema import upgrade_apart
 
     if not _well_formed(token):
+        await migrating.wait()
         return 2
-    await upgrade_apart(settings.database_url)
+    await migrated(migrating)
     try:
         runtime = await assemble(settings, token)
     except TelegramUnauthorizedError:

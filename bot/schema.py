@@ -45,13 +45,21 @@ async def upgrade(database_url: str) -> None:
 async def upgrade_apart(database_url: str) -> None:
     """`upgrade` in a short-lived process of its own, for the long-running bot and sender:
     alembic and every migration module would otherwise stay resident (~14 MB) for nothing."""
-    child = await asyncio.create_subprocess_exec(
+    await migrated(await start_upgrade(database_url))
+
+
+async def start_upgrade(database_url: str) -> asyncio.subprocess.Process:
+    """Start migrating in a child process; the caller may import the bot meanwhile."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.schema",
         cwd=ROOT,
         env={**os.environ, _URL_VARIABLE: database_url},
     )
+
+
+async def migrated(child: asyncio.subprocess.Process) -> None:
     if await child.wait() != 0:  # alembic's own error is on stderr already
         raise SystemExit(f"migrating the store failed (exit code {child.returncode})")
 

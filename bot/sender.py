@@ -61,6 +61,7 @@ class SenderSettings:
     backoff: timedelta = timedelta(seconds=10)
     idle_wait: float = 5.0
 
+
 # One long-lived render thread for the process (created at the first render), not the default
 # executor's several: glibc gives every thread that allocates its own malloc arena, which stays
 # resident. Renders are short and one at a time anyway (the sender delivers in order).
