@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench_tickets.py",
     "bench_import.py",
     "bench_fees.py",
+    "bench_ledger.py",
     "bench_votes.py",
     "bench_my_bills.py",
     "bench_notices.py",

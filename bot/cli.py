@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import fee_commands, fee_reminder_commands, vote_commands
+from bot import fee_commands, fee_reminder_commands, ledger_commands, vote_commands
 from bot.i18n import terminal_translations
 from services.access import ROLE_NAMES, Role
 
@@ -84,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the bot against the local sandbox with demo data")
     demo.add_argument("--port", type=int, default=None)
     fee_commands.add_parsers(sub)
+    ledger_commands.add_parsers(sub)
     vote_commands.add_parsers(sub)
     fee_reminder_commands.add_parsers(sub)
     return p
@@ -367,6 +368,7 @@ COMMANDS: dict[str, Command] = {
     "send": cmd_send,
     "demo": cmd_demo,
     **fee_commands.COMMANDS,
+    **ledger_commands.COMMANDS,
     **vote_commands.COMMANDS,
     **fee_reminder_commands.COMMANDS,
 }

@@ -10,7 +10,15 @@ from sqlalchemy.engine import make_url
 
 from bot.app import assemble, run
 from bot.config import Settings
-from bot.demo_data import PEOPLE, RESIDENTS_GROUP, STAFF_GROUP, WSL, link_groups, seed
+from bot.demo_data import (
+    PEOPLE,
+    RESIDENTS_GROUP,
+    STAFF_GROUP,
+    WSL,
+    link_groups,
+    seed,
+    seed_features,
+)
 from bot.schema import upgrade
 from models.db import create_engine, session_factory
 from sandbox import Sandbox, SandboxLimits
@@ -46,6 +54,7 @@ async def prepare(settings: Settings, sandbox: Sandbox) -> dict[str, str]:
         async with session_factory(engine)() as session, session.begin():
             invites = await seed(session, utc_now())
             await link_groups(session, WSL, staff.id, neighbours.id, utc_now())
+            await seed_features(session, utc_now(), settings.policy())
     finally:
         await engine.dispose()
     for group in (staff, neighbours):

@@ -11,10 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import demo_features
+from bot.demo_features import DemoPlan
 from models import GroupKind, Household, Relation
 from services import courtyards, membership, people, roles
 from services.access import Role
 from services.errors import NotFound
+from services.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,16 @@ PEOPLE = [
     DemoPerson(910006, "王阿姨", home=(WSL, "2号楼", "1单元", "501")),
     DemoPerson(910007, "赵大爷", home=(WSL, "1号楼", "2单元", "302")),
     DemoPerson(910008, "小林（租户）", home=(DSA, "A座", "", "1205")),
+    DemoPerson(910009, "孙会计（财务）", Role.FINANCE),
 ]
+FEE_PLANS = (
+    DemoPlan(WSL, "2026年物业费（含门岗）", "0.45", "40", paid_share=8, households=96),
+    DemoPlan(DSA, "2026年物业费", "0.60", "0", paid_share=6, households=20),
+    DemoPlan(WHL, "2026年物业费", "0.38", "30", paid_share=8, households=20),
+)
+FINANCE_TG = 910009
+OWING = "王阿姨"  # her statement shows the demo's arrears
+PAID_UP = "赵大爷"
 STAFF_GROUP = "纬三路13号院 工作群"
 RESIDENTS_GROUP = "纬三路13号院 居民群"
 
@@ -137,6 +149,41 @@ async def seed(session: AsyncSession, now: datetime) -> dict[str, str]:
                     now=now,
                 )
     return invites
+
+
+async def _home_of(session: AsyncSession, person: DemoPerson) -> tuple[str, int]:
+    assert person.home is not None
+    courtyard_name, building, unit, room = person.home
+    courtyard = await courtyards.by_name(session, courtyard_name)
+    home = await session.scalar(
+        select(Household.id).where(
+            Household.courtyard_id == courtyard.id,
+            Household.building == building,
+            Household.unit == unit,
+            Household.room == room,
+        )
+    )
+    assert home is not None
+    return courtyard_name, home
+
+
+async def seed_features(session: AsyncSession, now: datetime, policy: Policy) -> bool:
+    """The features' demo data (once; after the groups are linked, so they get the posts)."""
+    by_name = {p.name: p for p in PEOPLE}
+    owing_at, owing_home = await _home_of(session, by_name[OWING])
+    paid_at, paid_home = await _home_of(session, by_name[PAID_UP])
+    return await demo_features.seed_features(
+        session,
+        now,
+        policy,
+        demo_plans=FEE_PLANS,
+        owing={owing_at: frozenset({owing_home})},
+        paid_up={paid_at: frozenset({paid_home})},
+        leader_tg=PEOPLE[1].telegram_id,
+        clerk_tg=FINANCE_TG,
+        admin_tg=PEOPLE[0].telegram_id,
+        home_courtyard=WSL,
+    )
 
 
 async def link_groups(

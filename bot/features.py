@@ -12,6 +12,7 @@ from aiogram import Router
 from babel.support import LazyProxy
 
 import handlers.fees
+import handlers.ledger
 import handlers.notices
 import handlers.people
 import handlers.signups
@@ -20,6 +21,7 @@ import handlers.visits
 import handlers.votes
 import scheduler.fees
 import scheduler.jobs
+import scheduler.ledger
 import scheduler.notices
 import scheduler.signups
 import scheduler.tickets
@@ -27,6 +29,8 @@ import scheduler.votes
 import views.fees.menu
 import views.fees.reminders
 import views.fees.renderers
+import views.ledger.menu
+import views.ledger.renderers
 import views.membership
 import views.notices.menu
 import views.notices.renderers
@@ -93,6 +97,17 @@ TICKETS = Feature(
     jobs=scheduler.tickets.JOBS,
 )
 
+LEDGER = Feature(
+    name="ledger",
+    routers=handlers.ledger.routers,
+    step_routers=handlers.ledger.input_routers,
+    renderers=views.ledger.renderers.RENDERERS,
+    menu=views.ledger.menu.MENU,
+    help=views.ledger.menu.HELP_LINES,
+    commands=views.ledger.menu.COMMANDS,
+    jobs=scheduler.ledger.JOBS,
+)
+
 VOTES = Feature(
     name="votes",
     routers=handlers.votes.routers,
@@ -153,7 +168,17 @@ VISITS = Feature(
 # votes first and sign-ups before people: their `/start vote-<id>` and `/start signup-<id>`
 # deep links must be seen before the invite deep link; FEES before PEOPLE: its /fees in a group
 # comes before the groups' "write to me privately"
-FEATURES: tuple[Feature, ...] = (VOTES, BASICS, TICKETS, FEES, NOTICES, SIGNUPS, PEOPLE, VISITS)
+FEATURES: tuple[Feature, ...] = (
+    VOTES,
+    BASICS,
+    TICKETS,
+    FEES,
+    NOTICES,
+    LEDGER,
+    SIGNUPS,
+    PEOPLE,
+    VISITS,
+)
 
 
 def routers(features: Sequence[Feature] = FEATURES) -> list[Router]:

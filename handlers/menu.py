@@ -23,7 +23,7 @@ from views import home as home_view
 from views import menu
 from views.callbacks import Language
 from views.commands import bot_commands
-from views.menu import MenuButton, main_menu
+from views.menu import BACK_TO_MAIN, MORE, MenuButton, main_menu, more_menu
 from views.people import HELP, LANGUAGE, MY_HOME, language_choice
 
 # A handler with a single reply returns it unsent: aiogram sends it after the update's
@@ -36,6 +36,12 @@ async def show_help(message: Message, actor: Actor) -> SendMessage:
 
 async def show_menu(message: Message, actor: Actor) -> SendMessage:
     return message.answer(_("Menu"), reply_markup=main_menu(actor))
+
+
+async def show_more(message: Message, actor: Actor) -> SendMessage:
+    return message.answer(
+        _("More: tap what you need, or ↩ to go back."), reply_markup=more_menu(actor)
+    )
 
 
 async def my_home(message: Message, session: AsyncSession, actor: Actor) -> SendMessage:
@@ -79,6 +85,8 @@ def build(*, outside_steps: bool = False) -> Router:
     router.message(Command("help"), flags=READS_ONLY)(show_help)
     router.message(MenuButton(HELP), flags=READS_ONLY)(show_help)
     router.message(Command("menu"), flags=READS_ONLY)(show_menu)
+    router.message(MenuButton(MORE), flags=READS_ONLY)(show_more)
+    router.message(MenuButton(BACK_TO_MAIN), flags=READS_ONLY)(show_menu)
     router.message(MenuButton(MY_HOME), flags=READS_ONLY)(my_home)
     router.message(Command("lang"), flags=READS_ONLY)(choose_language)
     router.message(MenuButton(LANGUAGE), flags=READS_ONLY)(choose_language)

@@ -51,6 +51,13 @@ WAITS_FOR_QUIET_HOURS: dict[str, bool] = {
     "membership.registered": True,
     "membership.digest": True,
     "role.changed": True,
+    # the ledger: nothing that cannot wait for the morning
+    "ledger.approval_needed": True,
+    "ledger.decided": True,
+    "ledger.disclosure": True,
+    "ledger.question": True,
+    "ledger.answer": True,
+    "ledger.chain_broken": True,
     # votes: the group card and its edits show participation only and follow the ballots;
     # a conflicting ballot is news the organizer needs while entering paper ballots
     "vote.card": False,

@@ -59,6 +59,8 @@ from services.policy import Policy
 
 BOT_ID = 777000
 BOT_USERNAME = "courtyard_test_bot"
+MORE_LABELS = ("➕ 更多", "➕ More")  # the main menu's way to its seldom used items
+BACK_LABELS = ("↩ 返回主菜单", "↩ Main menu")  # and the way back
 
 
 @dataclass
@@ -465,12 +467,20 @@ class Person:
         )
 
     async def taps(self, text: str, chat: Chat | None = None) -> None:
-        """Tap an inline button (newest message first), else a reply-keyboard button."""
+        """Tap an inline button (newest message first), else a reply-keyboard button (through
+        「➕ 更多」 when it is not on the main menu, as a person would)."""
         try:
             update = self.tap_update(text, chat)
         except AssertionError:
             keyboard = self._log(chat).reply_keyboard
             labels = [b.text for row in keyboard.keyboard for b in row] if keyboard else []
+            for way in (BACK_LABELS, MORE_LABELS):  # back to the main menu, or on to 「更多」
+                step = next((label for label in labels if label in way), None)
+                if text in labels or step is None:
+                    continue
+                await self.world.feed(self.message_update(step, chat))
+                keyboard = self._log(chat).reply_keyboard
+                labels = [b.text for row in keyboard.keyboard for b in row] if keyboard else []
             if text not in labels:
                 raise
             update = self.message_update(text, chat)

@@ -15,6 +15,7 @@ from aiogram.filters import Filter
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
 
 from services.access import Actor, Role
@@ -26,6 +27,14 @@ class MenuItem:
     label: LazyProxy
     roles: tuple[Role, ...]  # shown to anyone holding one of these; empty: to everybody
     order: int
+    more: bool = False  # seldom used: under 「➕ 更多」 when the menu would be long
+
+
+# a main menu of at most this many big buttons (two a row); past it, the items marked `more`
+# (and any beyond the limit, by order) go to the 「➕ 更多」 menu, which has a way back
+MAX_MAIN = 10
+MORE = __("➕ More")
+BACK_TO_MAIN = __("↩ Main menu")
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,22 @@ class Menu:
         )
 
     def labels_for(self, held: set[Role]) -> list[str]:
-        return [str(i.label) for i in self.items if not i.roles or held & set(i.roles)]
+        """Every item's label for someone holding these roles, main menu and 「更多」 alike."""
+        return [str(i.label) for i in self._items_for(held)]
+
+    def _items_for(self, held: set[Role]) -> list[MenuItem]:
+        return [i for i in self.items if not i.roles or held & set(i.roles)]
+
+    def sections_for(self, held: set[Role]) -> tuple[list[str], list[str]]:
+        """The main menu's labels and the 「更多」 menu's (empty when everything fits)."""
+        items = self._items_for(held)
+        if len(items) <= MAX_MAIN:
+            return [str(i.label) for i in items], []
+        often = [i for i in items if not i.more]
+        # the last item (❓ help) stays on the main menu whatever comes before it
+        kept = often if len(often) < MAX_MAIN else [*often[: MAX_MAIN - 2], often[-1]]
+        rest = [i for i in items if i not in kept]
+        return [*(str(i.label) for i in kept), str(MORE)], [str(i.label) for i in rest]
 
     def help_for(self, held: set[Role]) -> list[str]:
         return [str(line) for role, lines in self.help.items() if role in held for line in lines]
@@ -104,14 +128,20 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     return menu_for(actor.roles())
 
 
-def menu_for(held: set[Role]) -> ReplyKeyboardMarkup:
+def more_menu(actor: Actor) -> ReplyKeyboardMarkup:
+    """The 「➕ 更多」 menu: the seldom used items, then the way back to the main menu."""
+    return menu_for(actor.roles(), more=True)
+
+
+def menu_for(held: set[Role], *, more: bool = False) -> ReplyKeyboardMarkup:
     """The menu for someone holding these roles (also for messages rendered at send time)."""
     menu = current()
     i18n = I18n.get_current(no_error=True)
-    key = (frozenset(held), i18n.current_locale if i18n else "")
+    key = (frozenset(held), (i18n.current_locale if i18n else "") + ("+more" if more else ""))
     keyboard = menu.keyboards.get(key)
     if keyboard is None:  # the same few menus are shown all day: build each once
-        labels = menu.labels_for(held)
+        main, rest = menu.sections_for(held)
+        labels = [*rest, str(BACK_TO_MAIN)] if more else main
         # two big buttons a row: easy to hit for elderly fingers
         rows = [
             [KeyboardButton(text=t) for t in labels[i : i + 2]] for i in range(0, len(labels), 2)
@@ -140,7 +170,10 @@ class AnyMenuButton(Filter):
 
     async def __call__(self, message: Message) -> bool:
         text = message.text
-        return bool(text) and any(text in label_texts(msgid_of(i.label)) for i in current().items)
+        if not text:
+            return False
+        labels = (*(i.label for i in current().items), MORE, BACK_TO_MAIN)
+        return any(text in label_texts(msgid_of(label)) for label in labels)
 
 
 _TEXTS: dict[tuple[int, str], frozenset[str]] = {}

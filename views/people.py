@@ -22,7 +22,7 @@ MENU = (
     MenuItem(PENDING, LEADERS, 50),
     MenuItem(REGISTER, LEADERS, 51),
     MenuItem(HELP, (), 90),
-    MenuItem(LANGUAGE, (), 91),
+    MenuItem(LANGUAGE, (), 91, more=True),
 )
 
 HELP_LINES = {

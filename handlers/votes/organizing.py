@@ -28,7 +28,7 @@ from services.policy import Policy
 from services.votes import adoption, casting, closing, protocol, queries, tally
 from services.votes.tally import ORGANIZERS
 from views.documents.errors import DocumentsUnavailable, explain
-from views.menu import MenuButton
+from views.menu import AnyMenuButton, MenuButton
 from views.outbox import Attachment, Rendered
 from views.votes import documents
 from views.votes import live as view
@@ -223,6 +223,15 @@ async def on_photo(
     await _enter(message, session, actor, state, clock, message.photo[-1].file_id)
 
 
+async def on_not_a_photo(message: Message, session: AsyncSession, state: FSMContext) -> None:
+    """Text (or a file) where the signed ballot's photo is wanted: ask for the photo again."""
+    paper = (await state.get_data()).get("paper") or {}
+    if not paper:
+        raise Stale()
+    vote = await queries.vote(session, int(paper["v"]))
+    await reply(message, screens.ask_photo(vote.rule.value == "art278"))
+
+
 async def on_no_photo(
     query: CallbackQuery, session: AsyncSession, actor: Actor, state: FSMContext, clock: Clock
 ) -> None:
@@ -279,9 +288,16 @@ def build() -> Router:
     return router
 
 
+def not_a_command(message: Message) -> bool:
+    return not (message.text or "").startswith("/")
+
+
 def build_inputs() -> Router:
     router = Router(name="votes-organizing-inputs")
     router.message(PaperSteps.proxy, PRIVATE, Where(F.text))(on_proxy_name)
     router.message(PaperSteps.photo, PRIVATE, Where(F.photo))(on_photo)
+    router.message(PaperSteps.photo, PRIVATE, ~AnyMenuButton(), not_a_command, flags=READS_ONLY)(
+        on_not_a_photo
+    )
     router.message(Closing.reason, PRIVATE, Where(F.text))(on_close_reason)
     return router

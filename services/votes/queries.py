@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -163,15 +163,11 @@ async def open_for(
     """Open votes these households are in."""
     if not household_ids:
         return []
+    # EXISTS, not a join with DISTINCT: PostgreSQL has no equality for the json columns
+    voting = exists().where(VoteVoter.vote_id == Vote.id, VoteVoter.household_id.in_(household_ids))
     rows = await session.scalars(
         select(Vote)
-        .join(VoteVoter, VoteVoter.vote_id == Vote.id)
-        .where(
-            Vote.status == VoteStatus.OPEN,
-            Vote.closes_at > now,
-            VoteVoter.household_id.in_(household_ids),
-        )
-        .distinct()
+        .where(Vote.status == VoteStatus.OPEN, Vote.closes_at > now, voting)
         .order_by(Vote.closes_at)
     )
     return [VoteView.of(v) for v in rows]

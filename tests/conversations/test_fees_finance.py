@@ -338,7 +338,7 @@ async def test_a_grid_leader_reads_both_rates_and_the_households_owing(
     await finance.taps("✅ Record the payment")
     leader = people["leader"]
     await leader.sends("/menu")
-    assert "📊 Collection rates" in leader.menu()
+    assert "➕ More" in leader.menu()  # a report: under 「➕ 更多」 (the harness taps through it)
     await leader.taps("📊 Collection rates")
     rates = leader.texts()[-2]  # then the chart
     assert rates.startswith("📊 Collection rates · 2026-11")

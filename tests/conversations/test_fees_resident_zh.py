@@ -31,7 +31,7 @@ async def test_the_bill_in_chinese_with_big_plain_buttons(
         "车位：1 个车位 × ¥40.00 = ¥40.00",
         "减免：空置房 −50%",
         "以前还没交的月份",
-        "2026年9月: ¥79.93",
+        "2026年9月：¥79.93",
         "一共要交：¥199.83",
     ):
         assert part in bill, part

@@ -115,10 +115,10 @@ async def test_bus_card_renewal_from_creation_to_the_spreadsheet(
     assert "🕘 11-29（周日） 9:15-9:30" in wang.last_message()
     await wang.taps("✅ 确认报名")
     assert "✅ 已报名 9:15-9:30" in wang.last_message()
-    assert "前一天会提醒你。" in wang.last_message()
+    assert "前一天会提醒您。" in wang.last_message()
     # her events list shows her slot
     await wang.taps("📅 活动报名")
-    assert "你的报名：\n• <b>公交卡年审</b> 11-29（周日） 9:15-9:30 · 已报名" in wang.last_message()
+    assert "您的报名：\n• <b>公交卡年审</b> 11-29（周日） 9:15-9:30 · 已报名" in wang.last_message()
 
     # a second sign-up (a stale button for another time) is refused clearly
     message = list(world.telegram.chat(wang.id).messages.values())[-1]
@@ -211,10 +211,10 @@ async def test_a_full_time_offers_the_waiting_list_and_a_cancel_promotes(
     assert "已取消：公交卡年审。" in wang.last_message()
     assert "空出的名额已给排队的第一位。" in wang.last_message()
     told = zhao.last_message()
-    assert "🎉 有人取消了，你补上了名额！" in told
+    assert "🎉 有人取消了，您补上了名额！" in told
     assert "🕘 11-29（周日） 9:00-9:15" in told
     await zhao.taps("📅 看我的报名")
-    assert "✅ 你已报名：9:00-9:15" in zhao.last_message()
+    assert "✅ 您已报名：9:00-9:15" in zhao.last_message()
 
 
 async def test_the_reminder_the_day_before_comes_once(

@@ -103,7 +103,8 @@ def statement(found: Statement) -> tuple[str, Keyboard]:
     if found.arrears:
         out.append("\n" + _("<b>Earlier months not yet paid</b>"))
         out.extend(
-            f"{words.month(a.period)}: {words.money(a.open_fen)}"
+            _("%(month)s: %(amount)s")
+            % {"month": words.month(a.period), "amount": words.money(a.open_fen)}
             + (
                 " " + _("(of %(amount)s)") % {"amount": words.money(a.amount_fen)}
                 if a.paid_fen

@@ -34,7 +34,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(FEE_PLANS, FINANCE, 42),
     MenuItem(PAYMENT_SETUP, FINANCE, 48),
     # overseers (55-59)
-    MenuItem(COLLECTION_RATES, RATE_READERS, 55),
+    MenuItem(COLLECTION_RATES, RATE_READERS, 55, more=True),
 )
 
 _RATES_LINE = __("📊 Collection rates (/fees): both definitions, arrears apart, a chart")

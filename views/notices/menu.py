@@ -20,7 +20,7 @@ SENDERS = (Role.GRID_LEADER, Role.ADMIN)
 MENU = (
     MenuItem(NOTICES, (Role.RESIDENT,), 24),
     MenuItem(SEND, SENDERS, 40),
-    MenuItem(MINE, SENDERS, 41),
+    MenuItem(MINE, SENDERS, 41, more=True),
 )
 
 _SENDER_LINES = (

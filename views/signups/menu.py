@@ -13,7 +13,7 @@ NEW_EVENT = __("📅 New event")
 
 MENU = (
     MenuItem(EVENTS, (Role.RESIDENT, *ORGANIZERS), 24),
-    MenuItem(NEW_EVENT, ORGANIZERS, 57),
+    MenuItem(NEW_EVENT, ORGANIZERS, 57, more=True),
 )
 
 _LEADER_LINES = (

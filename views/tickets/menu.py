@@ -23,7 +23,7 @@ MENU = (
     MenuItem(MY_TICKETS, (Role.REPAIR,), 30),
     MenuItem(FILE_FOR, (Role.CUSTOMER_SERVICE, Role.GRID_LEADER), 52),
     MenuItem(OPEN_TICKETS, OVERSEERS, 53),
-    MenuItem(REPAIR_FIGURES, STATS_READERS, 54),
+    MenuItem(REPAIR_FIGURES, STATS_READERS, 54, more=True),
 )
 
 _LEADER_LINES = (

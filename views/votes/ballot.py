@@ -31,7 +31,7 @@ def which_home(vote: VoteView, homes: list[Home]) -> tuple[str, InlineKeyboardMa
 
 def price_line(price: Price) -> str:
     spaces = ""
-    if price.spaces:
+    if price.spaces and price.parking_fee_fen:  # a plan without a parking fee: no "× 0"
         spaces = ngettext(
             " + %(n)s parking space × %(fee)s", " + %(n)s parking spaces × %(fee)s", price.spaces
         ) % {"n": price.spaces, "fee": words.yuan(price.parking_fee_fen).removesuffix(".00")}

@@ -19,7 +19,7 @@ ORGANIZERS = (Role.GRID_LEADER, Role.ADMIN)
 MENU = (
     MenuItem(VOTE, (Role.RESIDENT,), 24),
     MenuItem(ORGANIZE, (*ORGANIZERS, Role.SUPERVISOR), 56),
-    MenuItem(NEW_VOTE, ORGANIZERS, 57),
+    MenuItem(NEW_VOTE, ORGANIZERS, 57, more=True),
 )
 
 _ORGANIZER_LINES = (
