@@ -285,14 +285,18 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from bot.schema import migrated, start_upgrade
+
+    # the store is migrated in a child process while this one imports the bot (seconds)
+    migrating = await start_upgrade(settings.database_url)
     from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 
     from bot.app import assemble, run
-    from bot.schema import upgrade
 
     if not _well_formed(token):
+        await migrating.wait()
         return 2
-    await upgrade(settings.database_url)
+    await migrated(migrating)
     try:
         runtime = await assemble(settings, token)
     except TelegramUnauthorizedError:
@@ -318,11 +322,11 @@ async def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     from bot.app import run_sender
-    from bot.schema import upgrade
+    from bot.schema import upgrade_apart
 
     if not _well_formed(token):
         return 2
-    await upgrade(settings.database_url)
+    await upgrade_apart(settings.database_url)
     await run_sender(settings, token)
     return 0
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -57,6 +60,12 @@ class SenderSettings:
     max_attempts: int = 5
     backoff: timedelta = timedelta(seconds=10)
     idle_wait: float = 5.0
+
+
+# One long-lived render thread for the process (created at the first render), not the default
+# executor's several: glibc gives every thread that allocates its own malloc arena, which stays
+# resident. Renders are short and one at a time anyway (the sender delivers in order).
+_RENDERING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-render")
 
 
 class OutboxSender:
@@ -183,7 +192,9 @@ class OutboxSender:
             # in a worker thread: a renderer that draws a chart or lays out a PDF (seconds)
             # must not hold up the updates this process handles meanwhile. Rendered before the
             # pacing wait, so that its time overlaps the wait instead of adding to every message
-            rendered = await asyncio.to_thread(self._render, row)
+            rendered = await asyncio.get_running_loop().run_in_executor(
+                _RENDERING, functools.partial(contextvars.copy_context().run, self._render, row)
+            )
         except Exception as error:  # a broken view must not stop the queue
             log.exception("cannot render outbox row %s (%s)", row.id, row.kind)
             await self._fail(row, f"render: {error}", final=True)

@@ -10,12 +10,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # an aware datetime is written as the wall time of its own zone: convert to local time first
 Cell = str | int | Decimal | date | datetime | None
@@ -39,6 +37,10 @@ class Sheet:
 
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """The XLSX file's bytes, one worksheet per sheet in order."""
+    # imported here, not at module level: openpyxl pulls numpy and Pillow (~25 MB resident)
+    # into the bot process at start-up, and a workbook is built only when staff ask for one
+    from openpyxl import Workbook
+
     book = Workbook()
     for default in list(book.worksheets):  # a new workbook comes with an empty "Sheet"
         book.remove(default)
@@ -64,6 +66,9 @@ def _title(title: str, used: set[str]) -> str:
 
 
 def _fill(ws: Worksheet, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font  # lazily, like Workbook above
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     ws.append(list(sheet.header))
     for cell in ws[1]:
