@@ -10,7 +10,7 @@ with (a join carries the courtyard's invite code): a forged button opens nothing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.filters import PRIVATE, Where
 from services import addresses, membership
-from services.access import Actor
+from services.access import Actor, Role, require
 from services.clock import Clock
 from services.errors import NotFound, Stale
 from services.policy import Policy
@@ -70,6 +70,15 @@ class Picked:
 
 Check = Callable[[AsyncSession, Actor, int, str], Awaitable[None]]
 Continuation = Callable[[Picked, int], Awaitable[None]]
+
+
+def requiring(roles: Collection[Role]) -> Check:
+    """The check of a purpose open to whoever holds one of `roles` in the courtyard."""
+
+    async def allowed(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
+        require(actor, roles, courtyard_id)
+
+    return allowed
 
 
 @dataclass(frozen=True)

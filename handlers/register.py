@@ -37,10 +37,6 @@ class Registering(StatesGroup):
     confirm = State()
 
 
-async def _leads(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
-    require(actor, membership.LEADER_ROLES, courtyard_id)
-
-
 async def on_picked(picked: picker.Picked, household_id: int) -> None:
     home = await membership.household(picked.session, household_id)
     text = _("Room %(room)s. How is the neighbour related to it?") % {"room": h(home.label())}
@@ -49,7 +45,7 @@ async def on_picked(picked: picker.Picked, household_id: int) -> None:
 
 REGISTER_NEIGHBOUR = picker.Purpose(
     code="r",
-    allowed=_leads,
+    allowed=picker.requiring(membership.LEADER_ROLES),
     on_picked=on_picked,
     question=__("Which building does the neighbour live in?"),
 )

@@ -50,10 +50,6 @@ class Adjusting(StatesGroup):
     confirm = State()
 
 
-async def _adjusts(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
-    require(actor, adjustments.ADJUSTERS, courtyard_id)
-
-
 async def on_picked(picked: picker.Picked, household_id: int) -> None:
     home = await membership.household(picked.session, household_id)
     await picked.state.set_data({"h": home.id, "c": home.courtyard_id, "label": home.label()})
@@ -64,7 +60,7 @@ async def on_picked(picked: picker.Picked, household_id: int) -> None:
 
 ADJUST_FOR = picker.Purpose(
     code="fa",
-    allowed=_adjusts,
+    allowed=picker.requiring(adjustments.ADJUSTERS),
     on_picked=on_picked,
     question=__("🏷 A fee adjustment. Which building?"),
 )

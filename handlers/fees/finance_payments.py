@@ -56,10 +56,6 @@ class Paying(StatesGroup):
     confirm = State()
 
 
-async def _records(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
-    require(actor, payments.RECORDERS, courtyard_id)
-
-
 async def on_picked(picked: picker.Picked, household_id: int) -> None:
     dues = await accounts.dues(picked.session, picked.actor, household_id)
     await picked.state.set_data(
@@ -71,7 +67,7 @@ async def on_picked(picked: picker.Picked, household_id: int) -> None:
 
 PAY_FOR = picker.Purpose(
     code="fm",
-    allowed=_records,
+    allowed=picker.requiring(payments.RECORDERS),
     on_picked=on_picked,
     question=__("💵 Recording a payment. Which building?"),
 )

@@ -28,10 +28,6 @@ from views.tickets.callbacks import OnBehalfChannel
 from views.tickets.menu import FILE_FOR
 
 
-async def _files(session: AsyncSession, actor: Actor, courtyard_id: int, key: str) -> None:
-    require(actor, FILERS, courtyard_id)
-
-
 async def on_picked(picked: picker.Picked, household_id: int) -> None:
     home = await membership.household(picked.session, household_id)
     await picked.screen.show(*view.on_behalf_channel(home.id, home.label()))
@@ -39,7 +35,7 @@ async def on_picked(picked: picker.Picked, household_id: int) -> None:
 
 FILE_FOR_HOUSEHOLD = picker.Purpose(
     code="t",
-    allowed=_files,
+    allowed=picker.requiring(FILERS),
     on_picked=on_picked,
     question=__("📞 Filing a repair for a household. Which building?"),
 )
