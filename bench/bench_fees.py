@@ -89,7 +89,9 @@ async def prepare(url: str) -> None:
     await upgrade(url)
 
 
-async def seed(engine: AsyncEngine, yards: int, homes: int) -> None:
+async def seed(engine: AsyncEngine, yards: int, homes: int, from_period: str = RAW_PERIOD) -> None:
+    """Courtyards, their households (a third with a parking space) and a fee plan from
+    `from_period`; the bills benchmark and the My bills one share it."""
     async with engine.begin() as conn:
         await conn.execute(
             insert(Courtyard),
@@ -113,7 +115,7 @@ async def seed(engine: AsyncEngine, yards: int, homes: int) -> None:
                     "name": "基础服务",
                     "rate_per_m2": 5000 + (c % 3) * 500,
                     "parking_fee_fen": 4000,
-                    "from_period": RAW_PERIOD,
+                    "from_period": from_period,
                     "rounding": Rounding.HALF_UP,
                     "created_at": NOW,
                     "channel": "bench",

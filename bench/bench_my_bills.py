@@ -28,22 +28,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, bindparam, event, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Date, bindparam, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.schema import upgrade  # noqa: E402
+import bench_fees  # noqa: E402
+
 from models import (  # noqa: E402
     BillLine,
-    Courtyard,
-    FeePlan,
-    GovernanceKind,
     Household,
     Payment,
-    Rounding,
 )
 from models.base import UTCDateTime  # noqa: E402
 from models.db import create_engine, session_factory  # noqa: E402
@@ -112,63 +108,9 @@ class DatabaseTimer:
         self.statements = 0
 
 
-async def prepare(url: str) -> None:
-    if make_url(url).get_backend_name() == "postgresql":
-        engine = create_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-    await upgrade(url)
-
-
 async def seed(engine: AsyncEngine, yards: int, homes: int) -> None:
     first = periods.shift(LAST, -(MONTHS - 1))
-    async with engine.begin() as conn:
-        await conn.execute(
-            insert(Courtyard),
-            [
-                {
-                    "name": f"楼院{i:04d}",
-                    "code": f"B{i:04d}",
-                    "governance": GovernanceKind.SERVICE_CENTER,
-                    "invite_code": f"bench{i:06d}",
-                    "created_at": NOW,
-                }
-                for i in range(yards)
-            ],
-        )
-        ids = list(await conn.scalars(select(Courtyard.id).order_by(Courtyard.id)))
-        await conn.execute(
-            insert(FeePlan),
-            [
-                {
-                    "courtyard_id": c,
-                    "name": "基础服务",
-                    "rate_per_m2": 5000 + (c % 3) * 500,
-                    "parking_fee_fen": 4000,
-                    "from_period": first,
-                    "rounding": Rounding.HALF_UP,
-                    "created_at": NOW,
-                    "channel": "bench",
-                }
-                for c in ids
-            ],
-        )
-        rows = [
-            {
-                "courtyard_id": c,
-                "building": f"{n // 100 + 1}号楼",
-                "unit": f"{n // 20 % 5 + 1}单元",
-                "room": f"{n % 20 + 101}",
-                "area_centi_m2": 4000 + (n * 137) % 9000,
-                "parking_spaces": 1 if n % 3 == 0 else 0,
-            }
-            for c in ids
-            for n in range(homes)
-        ]
-        for start in range(0, len(rows), 5000):
-            await conn.execute(insert(Household), rows[start : start + 5000])
+    await bench_fees.seed(engine, yards, homes, from_period=first)
     for month in range(MONTHS):
         period = periods.shift(first, month)
         paid_on = periods.first_day(period).replace(day=10)
@@ -202,7 +144,7 @@ async def measure(
 
 
 async def main(url: str, yards: int, homes: int, runs: int) -> bool:
-    await prepare(url)
+    await bench_fees.prepare(url)
     engine = create_engine(url)
     started = time.perf_counter()
     await seed(engine, yards, homes)
@@ -254,18 +196,6 @@ async def main(url: str, yards: int, homes: int, runs: int) -> bool:
     return ok
 
 
-async def reachable(url: str) -> bool:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    finally:
-        await engine.dispose()
-    return True
-
-
 def cli() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", help="default: SQLite, then PostgreSQL if given")
@@ -278,7 +208,7 @@ def cli() -> int:
         stores = [args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"]
         postgres = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL")
         if not args.database_url and postgres:
-            if asyncio.run(reachable(postgres)):
+            if asyncio.run(bench_fees.postgres_reachable(postgres)):
                 stores.append(postgres)
             else:
                 print("PostgreSQL not reachable: skipped")
