@@ -4,6 +4,8 @@ the grid leader, whose ✍ Answer is published with it, without the asker's name
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -83,9 +85,9 @@ async def on_month(
     if callback_data.files:
         context = RenderContext(policy.timezone)
         for part in disclosure.PARTS:
-            rendered = render_disclosure(
-                await disclosure.payload(session, published, part), context
-            )
+            payload = await disclosure.payload(session, published, part)
+            # a picture, a workbook, a PDF: built off the event loop, like the sender does
+            rendered = await asyncio.to_thread(render_disclosure, payload, context)
             if rendered.attachment is None:
                 await message.answer(rendered.text)
             else:

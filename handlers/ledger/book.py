@@ -4,6 +4,7 @@ a month (/publish); for admins, approving or rejecting a large expense."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from aiogram import F, Router
@@ -99,7 +100,8 @@ async def on_book(
         )
         context = RenderContext(policy.timezone)
         for part in ("xlsx", "pdf"):
-            rendered = render_disclosure(month.model_copy(update={"part": part}), context)
+            one = month.model_copy(update={"part": part})
+            rendered = await asyncio.to_thread(render_disclosure, one, context)  # not in the loop
             if rendered.attachment is None:
                 await message.answer(rendered.text)
                 break

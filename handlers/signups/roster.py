@@ -3,6 +3,8 @@ a spreadsheet sent as a document, stopping sign-up and calling the event off."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
@@ -66,7 +68,7 @@ async def send_spreadsheet(
     policy: Policy,
 ) -> None:
     listed = await roster.roster(session, actor, callback_data.g)
-    rendered = export.spreadsheet(listed, policy.timezone)
+    rendered = await asyncio.to_thread(export.spreadsheet, listed, policy.timezone)
     if rendered.attachment is None:  # cannot be built here: the line says what to install
         await message_of(query).answer(rendered.text)
     else:

@@ -4,6 +4,8 @@ households that have not voted, paper and proxy ballots entered through the hous
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
@@ -115,9 +117,9 @@ async def _send_protocol(
     found = await protocol.build(session, actor, vote_id)
     try:
         if form == "xlsx":
-            data = documents.workbook(found, policy.timezone)
-        else:
-            data = documents.document(found, policy.timezone)
+            data = await asyncio.to_thread(documents.workbook, found, policy.timezone)
+        else:  # a PDF is laid out for seconds: never in the event loop
+            data = await asyncio.to_thread(documents.document, found, policy.timezone)
     except DocumentsUnavailable as missing:
         await message.answer(explain(missing, _))
         return
