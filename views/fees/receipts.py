@@ -26,7 +26,7 @@ def receipt(payload: FeeReceipt, _context: RenderContext) -> Rendered:
         lines.append(
             _("Paid for: %(months)s")
             % {
-                "months": ", ".join(
+                "months": _(", ").join(
                     f"{words.month(period)} {words.money(fen)}" for period, fen in payload.settled
                 )
             }

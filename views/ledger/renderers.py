@@ -102,12 +102,13 @@ def summary_text(payload: LedgerDisclosure) -> str:
             )
         if changes.get("added"):
             lines.append(
-                _("· new lines: %(seqs)s") % {"seqs": ", ".join(f"#{s}" for s in changes["added"])}
+                _("· new lines: %(seqs)s")
+                % {"seqs": _(", ").join(f"#{s}" for s in changes["added"])}
             )
         if changes.get("removed"):
             lines.append(
                 _("· lines no longer counted: %(seqs)s")
-                % {"seqs": ", ".join(f"#{s}" for s in changes["removed"])}
+                % {"seqs": _(", ").join(f"#{s}" for s in changes["removed"])}
             )
     lines.append(
         _("Questions? Tap 📒 Accounts in the bot by %(date)s and ❓ on a line.")

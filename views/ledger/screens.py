@@ -180,7 +180,7 @@ def overview(view: Overview, *, can_book: bool, can_approve: bool, months: Seque
         lines += [
             "",
             _("📢 Published: %(months)s")
-            % {"months": ", ".join(f"{m.month} v{m.version}" for m in view.months)},
+            % {"months": _(", ").join(f"{m.month} v{m.version}" for m in view.months)},
         ]
     if view.questions:
         lines += ["", _("❓ Questions:")]

@@ -166,7 +166,7 @@ def digest(payload: TicketDigest, context: RenderContext) -> Rendered:
     for status, count in payload.counts.items():
         lines.append(f"• {words.status(status)}: {count}")
     if payload.overdue_count:
-        shown = ", ".join(h(n) for n in payload.overdue)
+        shown = _(", ").join(h(n) for n in payload.overdue)
         if payload.overdue_count > len(payload.overdue):
             shown += " …"
         lines.append(
