@@ -107,7 +107,11 @@ def visit_list(
     totals: dict[tuple[str, str], int] = {}
     for visit in found:
         totals[(visit.kind, visit.ref)] = totals.get((visit.kind, visit.ref), 0) + 1
-    groups = list(dict.fromkeys((v.kind, v.ref) for v in shown))
+    # every group named on every page (the total above adds up), unless there are more
+    # groups than marks: then those on this page
+    groups = list(dict.fromkeys((v.kind, v.ref) for v in found))
+    if len(groups) > len(MARKS):
+        groups = list(dict.fromkeys((v.kind, v.ref) for v in shown))
     lines = [
         _("🚪 Visit list · %(courtyard)s: %(n)s households")
         % {
